@@ -1,0 +1,68 @@
+# NTO build. One entry point: `make` builds every platform that exists.
+# Platform selection is by folder: platform/<name>/ holds each one.
+
+ARCH      ?= x86_64
+PLATFORMS := sgx-sim
+B         := build
+Q         ?= @
+
+CC        ?= gcc
+HOST_CC   ?= gcc
+WARN      := -Wall -Wextra -Werror -Wno-unused-parameter -Wshadow -Wstrict-prototypes \
+             -Wmissing-prototypes -Wno-cast-function-type
+GCC_INC   := $(shell $(CC) -print-file-name=include)
+
+# The core: freestanding, no libc, no host headers, no assembly.
+CORE_DIRS := core/lib core/kernel core/syscall core/sys core/fs core/mm core/loader \
+             core/arch/$(ARCH)
+CORE_SRCS := $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c))
+CORE_INC  := -Icore/include -Icore/arch/$(ARCH)/include
+CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_INC) \
+             -fno-stack-protector -fPIE -mno-red-zone -mgeneral-regs-only \
+             -fno-asynchronous-unwind-tables -fno-omit-frame-pointer $(CORE_INC) -MMD -MP
+
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Icore/include -Icore/arch/$(ARCH)/include -MMD -MP
+
+.PHONY: all clean test demo bench check-core unit fuzz
+all: $(B)/nto
+
+# ---- sgx-sim: the enclave runtime (core + trusted platform) ----
+SGX_ENCL_SRCS := $(wildcard platform/sgx-sim/enclave/*.c) $(wildcard platform/sgx-sim/enclave/*.S)
+SGX_CORE_OBJS := $(patsubst %.c,$(B)/sgx-sim/%.o,$(CORE_SRCS))
+SGX_ENCL_OBJS := $(patsubst %,$(B)/sgx-sim/%.o,$(basename $(SGX_ENCL_SRCS)))
+
+$(B)/sgx-sim/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo '  CC      $<'
+	$(Q)$(CC) $(CORE_CFLAGS) -c $< -o $@
+
+$(B)/sgx-sim/%.o: %.S
+	@mkdir -p $(dir $@)
+	$(CC) $(CORE_INC) -c $< -o $@
+
+$(B)/sgx-sim/enclave.elf: $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) platform/sgx-sim/enclave.ld
+	$(CC) -nostdlib -static -no-pie -Wl,-T,platform/sgx-sim/enclave.ld -Wl,--build-id=none \
+		-Wl,-z,noexecstack -o $@ $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) -lgcc
+
+# ---- host side: the nto CLI, image builder, host-call server, launchers ----
+-include host/host.mk
+SGX_HOST_SRCS := $(wildcard platform/sgx-sim/host/*.c)
+SGX_HOST_OBJS := $(patsubst %.c,$(B)/hostobj/%.o,$(SGX_HOST_SRCS)) \
+                 $(B)/hostobj/platform/sgx-sim/host/trampolines.o
+
+$(B)/hostobj/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo '  HOSTCC  $<'
+	$(Q)$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(B)/hostobj/platform/sgx-sim/host/trampolines.o: platform/sgx-sim/host/trampolines.S $(B)/sgx-sim/enclave.elf
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -DENCLAVE_ELF='"$(B)/sgx-sim/enclave.elf"' -c $< -o $@
+
+$(B)/nto: $(HOST_OBJS) $(SGX_HOST_OBJS)
+	$(HOST_CC) -o $@ $^ -lcrypto
+
+clean:
+	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

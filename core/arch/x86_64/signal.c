@@ -1,0 +1,61 @@
+/* The x86-64 signal frame (struct rt_sigframe as Linux lays it out). */
+#include <nto/kernel.h>
+#include <nto/mm.h>
+#include <nto/proc.h>
+#include <nto/signal.h>
+#include <arch/sigframe.h>
+
+int arch_signal_frame(struct nto_regs *r, int signo, const struct ksigaction *act,
+		      ksigset_t old_mask, int code, uint64_t addr, uptr sp)
+{
+	struct rt_sigframe64 f = {0};
+	uptr fp;
+
+	if (!(act->flags & SA_RESTORER))
+		return -EFAULT; /* x86-64 libcs always give a restorer */
+	fp = ALIGN_DOWN(sp - 128 - sizeof(f), 16) - 8;
+	f.pretcode = act->restorer;
+	f.uc.uc_stack = current->altstack;
+	struct sigcontext64 *m = &f.uc.uc_mcontext;
+	m->r8 = r->r8, m->r9 = r->r9, m->r10 = r->r10, m->r11 = r->r11;
+	m->r12 = r->r12, m->r13 = r->r13, m->r14 = r->r14, m->r15 = r->r15;
+	m->rdi = r->rdi, m->rsi = r->rsi, m->rbp = r->rbp, m->rbx = r->rbx;
+	m->rdx = r->rdx, m->rax = r->rax, m->rcx = r->rcx, m->rsp = r->rsp;
+	m->rip = r->rip, m->eflags = r->rflags;
+	m->cs = 0x33, m->ss = 0x2b;
+	m->cr2 = addr;
+	m->oldmask = old_mask;
+	f.uc.uc_sigmask = old_mask;
+	f.info.si_signo = signo;
+	f.info.si_code = code;
+	f.info.si_addr = addr;
+	if (copy_to_user((void *)fp, &f, sizeof(f)) < 0)
+		return -EFAULT;
+	r->rsp = fp;
+	r->rip = act->handler;
+	r->rdi = (uint64_t)signo;
+	r->rsi = fp + offsetof(struct rt_sigframe64, info);
+	r->rdx = fp + offsetof(struct rt_sigframe64, uc);
+	r->rax = 0;
+	return 0;
+}
+
+int arch_sigreturn(struct nto_regs *r, ksigset_t *mask)
+{
+	struct rt_sigframe64 f;
+	/* The handler's ret popped pretcode, so the frame starts 8 bytes below. */
+	uptr fp = r->rsp - 8;
+
+	if (copy_from_user(&f, (void *)fp, sizeof(f)) < 0)
+		return -EFAULT;
+	const struct sigcontext64 *m = &f.uc.uc_mcontext;
+	r->r8 = m->r8, r->r9 = m->r9, r->r10 = m->r10, r->r11 = m->r11;
+	r->r12 = m->r12, r->r13 = m->r13, r->r14 = m->r14, r->r15 = m->r15;
+	r->rdi = m->rdi, r->rsi = m->rsi, r->rbp = m->rbp, r->rbx = m->rbx;
+	r->rdx = m->rdx, r->rax = m->rax, r->rcx = m->rcx, r->rsp = m->rsp;
+	r->rip = m->rip;
+	/* Only the user-modifiable flags come back from the frame. */
+	r->rflags = (r->rflags & ~0x0dd5UL) | (m->eflags & 0x0dd5UL);
+	*mask = f.uc.uc_sigmask;
+	return 0;
+}

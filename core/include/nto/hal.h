@@ -1,0 +1,92 @@
+/*
+ * The HAL: the one contract between the NTO core and the platform below it.
+ *
+ * The core includes no platform header and contains no assembly; everything
+ * it needs from below is declared here, and each platform (platform/<name>/)
+ * implements every function. The contract also names the three entry points
+ * the platform calls upward into the core (core_main, core_syscall,
+ * core_fault). docs/hal.md explains each promise in prose.
+ *
+ * Trust: the platform is trusted (it runs inside the TEE); the host is not.
+ * Every function that carries data from the host (hal_hostcall, the boot
+ * blob) validates its framing before returning; the core validates meaning.
+ */
+#ifndef NTO_HAL_H
+#define NTO_HAL_H
+
+#include <nto/abi.h>
+#include <nto/hostcall.h>
+
+/* What the platform hands the core at boot. All pointers are TEE memory. */
+struct hal_boot {
+	const uint8_t *image;  /* the measured root image */
+	size_t image_size;
+	const uint8_t *args;   /* boot records (nto/bootargs.h), copied in, unvalidated */
+	size_t args_size;
+	uptr user_min;         /* program address range [user_min, user_max) */
+	uptr user_max;
+	uptr kheap_base;       /* address range reserved for the core's heap */
+	size_t kheap_size;
+	uint64_t mem_limit;    /* bytes of TEE memory the core may commit in all */
+};
+
+/* ---- upward: entry points the platform calls ---- */
+
+/* Boots the core: mounts the image, loads the program, enters it. */
+noreturn void core_main(const struct hal_boot *boot);
+
+/* Serves the system call described by regs and stores its result in regs.
+ * May rewrite regs entirely (execve, signal delivery). */
+void core_syscall(struct nto_regs *regs);
+
+/* Reports a synchronous fault of the program (signo with si_code and the
+ * faulting address). Delivers a signal or ends the program; returns when
+ * the program should resume from regs. */
+void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr);
+
+/* ---- downward: what every platform provides ---- */
+
+/* Performs one host call: sends req and in_len bytes of in, and receives the
+ * reply header into resp and at most out_cap bytes into out. Guarantees on
+ * success: resp->op == req->op, resp->len <= out_cap, resp->ret is within
+ * [-MAX_ERRNO, INT64_MAX]. Returns 0, or -EIO if the host broke the framing. */
+int hal_hostcall(const struct hc_msg *req, const void *in, size_t in_len, struct hc_msg *resp,
+		 void *out, size_t out_cap);
+
+/* Commits fresh zeroed TEE memory at [va, va+len) with PROT_* prot.
+ * va and len are page aligned and inside a range the core owns. -ENOMEM when
+ * the TEE cannot back it. */
+int hal_mem_map(uptr va, size_t len, int prot);
+
+/* Changes the protection of committed memory. */
+int hal_mem_protect(uptr va, size_t len, int prot);
+
+/* Releases committed memory; the range reads as unmapped afterwards. */
+int hal_mem_unmap(uptr va, size_t len);
+
+/* Copies between core and program memory. The core has already checked the
+ * range against its own map; these add what the hardware needs (SMAP, SUM)
+ * and return -EFAULT if the access faults anyway. */
+int hal_copy_from_user(void *dst, const void __user *src, size_t n);
+int hal_copy_to_user(void __user *dst, const void *src, size_t n);
+
+/* Sets the current thread's TLS base (FS base on x86-64, tp on RISC-V). */
+void hal_set_tls(uint64_t base);
+
+/* Fills buf with n bytes from the TEE's hardware random source. */
+int hal_random(void *buf, size_t n);
+
+/* Reads clock clk (CLOCK_REALTIME or CLOCK_MONOTONIC) in nanoseconds.
+ * The host may be the source: the core keeps monotonic time monotonic. */
+int hal_clock_ns(int clk, int64_t *ns);
+
+/* Sleeps for about ns nanoseconds (may return early; the core re-checks). */
+void hal_sleep_ns(int64_t ns);
+
+/* Transfers control to the program with regs; never returns. */
+noreturn void hal_enter_user(const struct nto_regs *regs);
+
+/* Ends the TEE with status; never returns. */
+noreturn void hal_exit(int status);
+
+#endif

@@ -1,0 +1,56 @@
+/* The program's address space, kept by the core (the platform only backs it). */
+#ifndef NTO_MM_H
+#define NTO_MM_H
+
+#include <nto/abi.h>
+#include <nto/vfs.h>
+
+struct vma {
+	uptr start, end;
+	int prot;
+	int flags; /* MAP_* that matter later: MAP_SHARED, MAP_ANONYMOUS, MAP_STACK */
+	struct vma *next;
+	char *name; /* file path, "[stack]", "[heap]" or NULL */
+	int64_t off;
+};
+
+struct mm {
+	struct vma *vmas; /* sorted, non-overlapping */
+	uptr user_min, user_max;
+	uptr mmap_top; /* below the stack: where top-down placement starts */
+	uptr brk_start, brk;
+	uptr stack_top;
+};
+
+/* Sets up an empty address space over [min, max). */
+int mm_init(struct mm *mm, uptr min, uptr max);
+
+/* Maps [addr, addr+len) (MAP_FIXED semantics: replaces what is there),
+ * committing zeroed memory. name may be NULL. */
+int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
+		 int64_t off);
+
+/* Finds a free range of len bytes, top-down below mm->mmap_top. 0 if none. */
+uptr vm_find_free(struct mm *mm, size_t len, uptr hint);
+
+/* True if [addr, addr+len) overlaps any mapping. */
+bool vm_overlaps(struct mm *mm, uptr addr, size_t len);
+
+int vm_unmap(struct mm *mm, uptr addr, size_t len);
+int vm_protect(struct mm *mm, uptr addr, size_t len, int prot);
+
+/* Returns the mapping containing addr, or NULL. */
+struct vma *vm_find(struct mm *mm, uptr addr);
+
+/* True if every byte of [addr, addr+len) is mapped with at least prot. */
+bool vm_accessible(struct mm *mm, uptr addr, size_t len, int prot);
+
+/* Checked copies between core and program memory: -EFAULT on any bad byte. */
+int copy_from_user(void *dst, const void __user *src, size_t n);
+int copy_to_user(void __user *dst, const void *src, size_t n);
+
+/* Copies a NUL-terminated string of at most cap-1 bytes from the program.
+ * -EFAULT for a bad pointer, -ENAMETOOLONG if longer. Returns the length. */
+int strncpy_from_user(char *dst, const char __user *src, size_t cap);
+
+#endif

@@ -1,0 +1,25 @@
+/* Signals: dispositions, pending sets and default actions. */
+#ifndef NTO_SIGNAL_H
+#define NTO_SIGNAL_H
+
+#include <nto/abi.h>
+
+/* Name of a signal ("SIGSEGV"), or "SIG?" for an unknown number. */
+const char *signal_name(int signo);
+
+/* Marks signo pending for the current thread; delivered at the next return
+ * to the program. */
+void signal_raise_self(int signo);
+
+/* Delivers pending, unblocked signals by rewriting regs (or ends the program). */
+void signal_deliver_pending(struct nto_regs *regs);
+
+/* Builds the ISA's signal frame on the program's stack and points regs at
+ * the handler. -EFAULT if the stack is unusable. */
+int arch_signal_frame(struct nto_regs *regs, int signo, const struct ksigaction *act,
+		      ksigset_t old_mask, int code, uint64_t addr, uptr stack_top);
+
+/* Restores regs (and the signal mask) from the frame rt_sigreturn finds. */
+int arch_sigreturn(struct nto_regs *regs, ksigset_t *mask);
+
+#endif

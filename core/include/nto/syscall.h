@@ -1,0 +1,26 @@
+/* System-call dispatch: one table per ISA, bodies shared. */
+#ifndef NTO_SYSCALL_H
+#define NTO_SYSCALL_H
+
+#include <nto/abi.h>
+
+typedef long (*syscall_fn)(long, long, long, long, long, long);
+
+/* How strace prints an argument: one letter per argument. */
+/* d: int, u: unsigned, x: hex, o: octal, s: string, p: pointer, f: fd */
+struct syscall_desc {
+	syscall_fn fn;
+	const char *name;
+	const char *args;
+};
+
+/* The ISA's table, indexed by syscall number; holes have fn == NULL. */
+extern const struct syscall_desc syscall_table[];
+extern const size_t syscall_table_size;
+
+/* Runs syscall nr with args and returns its result (-errno on failure). */
+long syscall_dispatch(uint64_t nr, const long args[6]);
+
+#define SYSCALL_FN(f) ((syscall_fn)(void (*)(void))(f))
+
+#endif

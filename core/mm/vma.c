@@ -1,0 +1,194 @@
+/*
+ * The program's mappings. The core is the only authority on what is mapped:
+ * the platform just commits and releases memory on request, so a bad
+ * pointer is caught here before any access.
+ */
+#include <nto/hal.h>
+#include <nto/kernel.h>
+#include <nto/mm.h>
+
+int mm_init(struct mm *mm, uptr min, uptr max)
+{
+	memset(mm, 0, sizeof(*mm));
+	mm->user_min = ALIGN_UP(min, PAGE_SIZE);
+	mm->user_max = ALIGN_DOWN(max, PAGE_SIZE);
+	if (mm->user_max <= mm->user_min + (64UL << 20))
+		return -EINVAL;
+	mm->stack_top = mm->user_max;
+	/* Leave room for the stack to grow, as Linux's mmap_base does. */
+	mm->mmap_top = mm->stack_top - (64UL << 20);
+	return 0;
+}
+
+struct vma *vm_find(struct mm *mm, uptr addr)
+{
+	for (struct vma *v = mm->vmas; v && v->start <= addr; v = v->next) {
+		if (addr < v->end)
+			return v;
+	}
+	return NULL;
+}
+
+bool vm_overlaps(struct mm *mm, uptr addr, size_t len)
+{
+	for (struct vma *v = mm->vmas; v && v->start < addr + len; v = v->next) {
+		if (v->end > addr)
+			return true;
+	}
+	return false;
+}
+
+bool vm_accessible(struct mm *mm, uptr addr, size_t len, int prot)
+{
+	uptr end = addr + len;
+
+	if (len == 0)
+		return true;
+	if (end < addr || addr < mm->user_min || end > mm->user_max)
+		return false;
+	for (struct vma *v = mm->vmas; v && addr < end; v = v->next) {
+		if (v->end <= addr)
+			continue;
+		if (v->start > addr || (v->prot & prot) != prot)
+			return false;
+		addr = v->end;
+	}
+	return addr >= end;
+}
+
+/* Splits the vma containing addr so that a vma starts exactly at addr. */
+static int split_at(struct mm *mm, uptr addr)
+{
+	struct vma *v = vm_find(mm, addr), *n;
+
+	if (!v || v->start == addr)
+		return 0;
+	n = kmalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->name = v->name ? kstrdup(v->name) : NULL;
+	n->start = addr;
+	if (!(v->flags & MAP_ANONYMOUS))
+		n->off = v->off + (int64_t)(addr - v->start);
+	v->end = addr;
+	v->next = n;
+	return 0;
+}
+
+static void vma_free(struct vma *v)
+{
+	kfree(v->name);
+	kfree(v);
+}
+
+int vm_unmap(struct mm *mm, uptr addr, size_t len)
+{
+	uptr end = addr + len;
+	struct vma **pp = &mm->vmas;
+
+	if ((addr & (PAGE_SIZE - 1)) || len == 0 || end < addr)
+		return -EINVAL;
+	if (split_at(mm, addr) < 0 || split_at(mm, end) < 0)
+		return -ENOMEM;
+	while (*pp) {
+		struct vma *v = *pp;
+		if (v->start >= addr && v->end <= end) {
+			hal_mem_unmap(v->start, v->end - v->start);
+			mem_uncharge(v->end - v->start);
+			*pp = v->next;
+			vma_free(v);
+			continue;
+		}
+		pp = &v->next;
+	}
+	return 0;
+}
+
+int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
+		 int64_t off)
+{
+	struct vma *n, **pp;
+	int r;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if ((addr & (PAGE_SIZE - 1)) || len == 0 || addr < mm->user_min ||
+	    addr + len > mm->user_max || addr + len < addr)
+		return -ENOMEM;
+	if (vm_overlaps(mm, addr, len)) {
+		r = vm_unmap(mm, addr, len);
+		if (r < 0)
+			return r;
+	}
+	n = kzalloc(sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	if (mem_charge(len) < 0) {
+		kfree(n);
+		return -ENOMEM;
+	}
+	r = hal_mem_map(addr, len, prot);
+	if (r < 0) {
+		mem_uncharge(len);
+		kfree(n);
+		return r;
+	}
+	n->start = addr;
+	n->end = addr + len;
+	n->prot = prot;
+	n->flags = flags;
+	n->off = off;
+	n->name = name ? kstrdup(name) : NULL;
+	for (pp = &mm->vmas; *pp && (*pp)->start < addr; pp = &(*pp)->next)
+		;
+	n->next = *pp;
+	*pp = n;
+	return 0;
+}
+
+uptr vm_find_free(struct mm *mm, size_t len, uptr hint)
+{
+	uptr top = mm->mmap_top;
+
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (hint && hint >= mm->user_min && hint + len <= mm->user_max && hint + len > hint &&
+	    !vm_overlaps(mm, ALIGN_DOWN(hint, PAGE_SIZE), len))
+		return ALIGN_DOWN(hint, PAGE_SIZE);
+	/* Top-down first fit: walk the gaps from high addresses downward. */
+	for (;;) {
+		if (top < mm->user_min + len)
+			return 0;
+		uptr start = top - len;
+		struct vma *clash = NULL;
+		for (struct vma *v = mm->vmas; v && v->start < top; v = v->next) {
+			if (v->end > start)
+				clash = v; /* keep the highest clash */
+		}
+		if (!clash)
+			return start;
+		top = clash->start;
+	}
+}
+
+int vm_protect(struct mm *mm, uptr addr, size_t len, int prot)
+{
+	uptr end = addr + ALIGN_UP(len, PAGE_SIZE);
+	int r;
+
+	if ((addr & (PAGE_SIZE - 1)) || end < addr)
+		return -EINVAL;
+	if (len == 0)
+		return 0;
+	if (!vm_accessible(mm, addr, end - addr, PROT_NONE))
+		return -ENOMEM;
+	if (split_at(mm, addr) < 0 || split_at(mm, end) < 0)
+		return -ENOMEM;
+	r = hal_mem_protect(addr, end - addr, prot);
+	if (r < 0)
+		return r;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+		if (v->start >= addr)
+			v->prot = prot;
+	}
+	return 0;
+}

@@ -1,0 +1,219 @@
+/* Identity, limits, system information and exit. */
+#include <nto/hal.h>
+#include <nto/kernel.h>
+#include <nto/mm.h>
+#include <nto/proc.h>
+#include <nto/sys.h>
+
+long sys_getpid(void)
+{
+	return current->proc->pid;
+}
+
+long sys_getppid(void)
+{
+	return current->proc->ppid;
+}
+
+long sys_gettid(void)
+{
+	return current->tid;
+}
+
+/* The program runs as root inside the TEE, as in a container. */
+long sys_getuid(void)
+{
+	return 0;
+}
+
+long sys_geteuid(void)
+{
+	return 0;
+}
+
+long sys_getgid(void)
+{
+	return 0;
+}
+
+long sys_getegid(void)
+{
+	return 0;
+}
+
+long sys_getgroups(int n, gid_t __user *list)
+{
+	gid_t g = 0;
+
+	if (n < 0)
+		return -EINVAL;
+	if (n == 0)
+		return 1;
+	return copy_to_user(list, &g, sizeof(g)) < 0 ? -EFAULT : 1;
+}
+
+static long three_zero(uint32_t __user *a, uint32_t __user *b, uint32_t __user *c)
+{
+	uint32_t z = 0;
+
+	if (copy_to_user(a, &z, 4) < 0 || copy_to_user(b, &z, 4) < 0 || copy_to_user(c, &z, 4) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_getresuid(uid_t __user *r, uid_t __user *e, uid_t __user *s)
+{
+	return three_zero(r, e, s);
+}
+
+long sys_getresgid(gid_t __user *r, gid_t __user *e, gid_t __user *s)
+{
+	return three_zero(r, e, s);
+}
+
+long sys_getpgrp(void)
+{
+	return current->proc->pgid;
+}
+
+long sys_getpgid(pid_t pid)
+{
+	if (pid != 0 && pid != current->proc->pid)
+		return -ESRCH;
+	return current->proc->pgid;
+}
+
+long sys_getsid(pid_t pid)
+{
+	if (pid != 0 && pid != current->proc->pid)
+		return -ESRCH;
+	return current->proc->sid;
+}
+
+long sys_exit(int status)
+{
+	/* With one thread, the thread's exit is the process's. */
+	proc_exit((status & 0xff) << 8);
+}
+
+long sys_exit_group(int status)
+{
+	proc_exit((status & 0xff) << 8);
+}
+
+long sys_set_tid_address(int __user *tidptr)
+{
+	current->clear_child_tid = (uptr)tidptr;
+	return current->tid;
+}
+
+long sys_set_robust_list(void __user *head, size_t len)
+{
+	if (len != 24)
+		return -EINVAL;
+	current->robust_list = (uptr)head;
+	return 0;
+}
+
+long sys_prlimit64(pid_t pid, int res, const struct rlimit __user *unew,
+		   struct rlimit __user *uold)
+{
+	struct rlimit nl, *cur;
+
+	if (pid != 0 && pid != current->proc->pid)
+		return -ESRCH;
+	if (res < 0 || res >= RLIM_NLIMITS)
+		return -EINVAL;
+	cur = &current->proc->rlim[res];
+	if (unew) {
+		if (copy_from_user(&nl, unew, sizeof(nl)) < 0)
+			return -EFAULT;
+		if (nl.rlim_cur > nl.rlim_max)
+			return -EINVAL;
+		if (res == RLIMIT_NOFILE && nl.rlim_max > 1048576)
+			return -EPERM;
+	}
+	if (uold && copy_to_user(uold, cur, sizeof(*cur)) < 0)
+		return -EFAULT;
+	if (unew)
+		*cur = nl;
+	return 0;
+}
+
+long sys_getrlimit(int res, struct rlimit __user *rl)
+{
+	return sys_prlimit64(0, res, NULL, rl);
+}
+
+long sys_setrlimit(int res, const struct rlimit __user *rl)
+{
+	return sys_prlimit64(0, res, rl, NULL);
+}
+
+static void set_field(char *dst, const char *src)
+{
+	kstrlcpy(dst, src, 65);
+}
+
+long sys_uname(struct new_utsname __user *uu)
+{
+	struct new_utsname u;
+
+	memset(&u, 0, sizeof(u));
+	set_field(u.sysname, "Linux");
+	set_field(u.nodename, "nto");
+	set_field(u.release, "6.1.0-nto");
+	set_field(u.version, "#1 SMP NTO");
+	set_field(u.machine, NTO_ARCH_NAME);
+	set_field(u.domainname, "(none)");
+	return copy_to_user(uu, &u, sizeof(u));
+}
+
+long sys_sysinfo(struct sysinfo __user *usi)
+{
+	struct sysinfo si;
+
+	memset(&si, 0, sizeof(si));
+	si.uptime = ktime_mono() / 1000000000;
+	si.totalram = mem_limit();
+	si.freeram = mem_limit() - mem_used();
+	si.procs = 1;
+	si.mem_unit = 1;
+	return copy_to_user(usi, &si, sizeof(si));
+}
+
+long sys_sched_getaffinity(pid_t pid, size_t len, void __user *mask)
+{
+	uint64_t m = 1; /* one CPU until threads arrive (issue 3) */
+
+	if (pid != 0 && pid != current->proc->pid && pid != current->tid)
+		return -ESRCH;
+	if (len < sizeof(m) || (len & 7))
+		return -EINVAL;
+	return copy_to_user(mask, &m, sizeof(m)) < 0 ? -EFAULT : (long)sizeof(m);
+}
+
+long sys_sched_yield(void)
+{
+	return 0;
+}
+
+long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache)
+{
+	unsigned z = 0;
+
+	(void)cache;
+	if (cpu && copy_to_user(cpu, &z, sizeof(z)) < 0)
+		return -EFAULT;
+	if (node && copy_to_user(node, &z, sizeof(z)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
+	       unsigned long a5)
+{
+	(void)a2, (void)a3, (void)a4, (void)a5;
+	(void)option;
+	return -EINVAL;
+}

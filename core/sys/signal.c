@@ -1,0 +1,149 @@
+/* Signal system calls. */
+#include <nto/kernel.h>
+#include <nto/mm.h>
+#include <nto/proc.h>
+#include <nto/signal.h>
+#include <nto/sys.h>
+
+#define UNBLOCKABLE (SIGBIT(SIGKILL) | SIGBIT(SIGSTOP))
+
+long sys_rt_sigaction(int sig, const struct ksigaction __user *uact,
+		      struct ksigaction __user *uold, size_t size)
+{
+	struct ksigaction act, *cur;
+
+	if (size != sizeof(ksigset_t))
+		return -EINVAL;
+	if (sig < 1 || sig > NSIG)
+		return -EINVAL;
+	cur = &current->proc->sigact[sig];
+	if (uact) {
+		if (sig == SIGKILL || sig == SIGSTOP)
+			return -EINVAL;
+		if (copy_from_user(&act, uact, sizeof(act)) < 0)
+			return -EFAULT;
+	}
+	if (uold && copy_to_user(uold, cur, sizeof(*cur)) < 0)
+		return -EFAULT;
+	if (uact) {
+		act.mask &= ~UNBLOCKABLE;
+		*cur = act;
+		if (act.handler == SIG_IGN)
+			current->proc->pending &= ~SIGBIT(sig);
+	}
+	return 0;
+}
+
+long sys_rt_sigprocmask(int how, const ksigset_t __user *uset, ksigset_t __user *uold,
+			size_t size)
+{
+	ksigset_t set, *mask = &current->sigmask;
+
+	if (size != sizeof(ksigset_t))
+		return -EINVAL;
+	if (uset) {
+		if (copy_from_user(&set, uset, sizeof(set)) < 0)
+			return -EFAULT;
+		if (how != SIG_BLOCK && how != SIG_UNBLOCK && how != SIG_SETMASK)
+			return -EINVAL;
+	}
+	if (uold && copy_to_user(uold, mask, sizeof(*mask)) < 0)
+		return -EFAULT;
+	if (!uset)
+		return 0;
+	if (how == SIG_BLOCK)
+		*mask |= set;
+	else if (how == SIG_UNBLOCK)
+		*mask &= ~set;
+	else
+		*mask = set;
+	*mask &= ~UNBLOCKABLE;
+	return 0;
+}
+
+long sys_rt_sigpending(ksigset_t __user *uset, size_t size)
+{
+	ksigset_t p = current->proc->pending & current->sigmask;
+
+	if (size > sizeof(ksigset_t))
+		return -EINVAL;
+	return copy_to_user(uset, &p, size);
+}
+
+long sys_sigaltstack(const kstack_t __user *uss, kstack_t __user *uold)
+{
+	kstack_t ss, old = current->altstack;
+	uptr sp = regs_sp(current->regs);
+
+	if (!old.ss_size)
+		old.ss_flags = SS_DISABLE;
+	else if (sp >= (uptr)old.ss_sp && sp < (uptr)old.ss_sp + old.ss_size)
+		old.ss_flags = SS_ONSTACK;
+	if (uss) {
+		if (copy_from_user(&ss, uss, sizeof(ss)) < 0)
+			return -EFAULT;
+		if (old.ss_flags == SS_ONSTACK)
+			return -EPERM;
+		if (ss.ss_flags & ~(SS_DISABLE | (int32_t)0x80000000))
+			return -EINVAL;
+		if (!(ss.ss_flags & SS_DISABLE) && ss.ss_size < MINSIGSTKSZ)
+			return -ENOMEM;
+	}
+	if (uold && copy_to_user(uold, &old, sizeof(old)) < 0)
+		return -EFAULT;
+	if (uss) {
+		if (ss.ss_flags & SS_DISABLE)
+			ss = (kstack_t){NULL, SS_DISABLE, 0};
+		current->altstack = ss;
+	}
+	return 0;
+}
+
+long sys_rt_sigreturn(void)
+{
+	ksigset_t mask;
+
+	if (arch_sigreturn(current->regs, &mask) < 0)
+		proc_kill_by_signal(SIGSEGV, regs_sp(current->regs), true);
+	current->sigmask = mask & ~UNBLOCKABLE;
+	current->regs_replaced = true;
+	return 0;
+}
+
+/* Sends sig to this process (the only one until issue 3). */
+static long send_self(int sig)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (sig == 0)
+		return 0;
+	signal_raise_self(sig);
+	return 0;
+}
+
+long sys_kill(pid_t pid, int sig)
+{
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid == current->proc->pid || pid == 0 || pid == -1 || pid == -current->proc->pgid)
+		return send_self(sig);
+	return -ESRCH;
+}
+
+long sys_tgkill(pid_t tgid, pid_t tid, int sig)
+{
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (tgid != current->proc->pid || tid != current->tid)
+		return -ESRCH;
+	return send_self(sig);
+}
+
+long sys_tkill(pid_t tid, int sig)
+{
+	if (tid <= 0 || sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (tid != current->tid)
+		return -ESRCH;
+	return send_self(sig);
+}

@@ -1,0 +1,57 @@
+/*
+ * The enclave's edges in assembly: leaving for an OCALL (EEXIT's role) and
+ * entering the program for the first time.
+ */
+	.text
+
+/* void sgxsim_exit_call(void (*fn)(void *), void *arg, uint64_t host_sp, uint64_t host_fs)
+ * Runs fn(arg) on the host's stack with the host's FS base, then comes back. */
+	.globl sgxsim_exit_call
+	.type sgxsim_exit_call, @function
+sgxsim_exit_call:
+	push %rbp
+	mov %rsp, %rbp
+	push %rbx
+	push %r12
+	rdfsbase %r12
+	wrfsbase %rcx
+	mov %rsp, %rbx
+	and $-16, %rdx
+	mov %rdx, %rsp
+	mov %rdi, %rax
+	mov %rsi, %rdi
+	call *%rax
+	mov %rbx, %rsp
+	wrfsbase %r12
+	pop %r12
+	pop %rbx
+	pop %rbp
+	ret
+	.size sgxsim_exit_call, .-sgxsim_exit_call
+
+/* noreturn void sgxsim_enter_user(const struct nto_regs *r)
+ * Offsets follow struct nto_regs: r15 r14 r13 r12 rbp rbx r11 r10 r9 r8
+ * rax rcx rdx rsi rdi orig_rax rip rflags rsp. */
+	.globl sgxsim_enter_user
+	.type sgxsim_enter_user, @function
+sgxsim_enter_user:
+	mov 0(%rdi), %r15
+	mov 8(%rdi), %r14
+	mov 16(%rdi), %r13
+	mov 24(%rdi), %r12
+	mov 32(%rdi), %rbp
+	mov 40(%rdi), %rbx
+	mov 56(%rdi), %r10
+	mov 64(%rdi), %r9
+	mov 72(%rdi), %r8
+	mov 80(%rdi), %rax
+	mov 96(%rdi), %rdx
+	mov 104(%rdi), %rsi
+	mov 128(%rdi), %rcx       /* rip, left in rcx as SYSRET would */
+	mov 144(%rdi), %rsp
+	mov 112(%rdi), %rdi
+	xor %r11d, %r11d
+	jmp *%rcx
+	.size sgxsim_enter_user, .-sgxsim_enter_user
+
+	.section .note.GNU-stack,"",@progbits

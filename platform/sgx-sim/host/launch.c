@@ -1,0 +1,214 @@
+/*
+ * The sgx-sim launcher: the untrusted half of the platform. It plays the
+ * roles of the SGX driver and uRTS: reserves ELRANGE, adds the enclave's
+ * pages (runtime, image, thread stack), enters it, and serves its OCALLs.
+ */
+#define _GNU_SOURCE
+#include <elf.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../../../host/hostcall_server.h"
+#include "../../../host/launch.h"
+#include "../sgxsim.h"
+
+#ifndef PR_SET_SYSCALL_USER_DISPATCH
+#define PR_SET_SYSCALL_USER_DISPATCH 59
+#define PR_SYS_DISPATCH_ON           1
+#endif
+
+extern const uint8_t sgxsim_enclave_elf[], sgxsim_enclave_elf_end[];
+extern const uint8_t sgxsim_restorer[], sgxsim_restorer_end[];
+void sgxsim_eenter(void (*entry)(void *), void *arg, uint64_t sp) __attribute__((noreturn));
+
+#define HOST_STACK (1UL << 20)
+
+static struct hc_server *server;
+static bool verbose;
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "nto: sgx-sim: %s: %s\n", what, strerror(errno));
+	return 125;
+}
+
+static bool in_elrange(uint64_t a, uint64_t n)
+{
+	return a >= SGXSIM_BASE && a + n >= a && a + n <= SGXSIM_END && (a & 4095) == 0;
+}
+
+static void *map_fixed(uint64_t addr, size_t len, int prot)
+{
+	return mmap((void *)addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+}
+
+/* EADDs the runtime's segments at their link addresses. */
+static int load_runtime(uint64_t *entry)
+{
+	const uint8_t *elf = sgxsim_enclave_elf;
+	size_t size = (size_t)(sgxsim_enclave_elf_end - sgxsim_enclave_elf);
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)elf;
+
+	if (size < sizeof(*eh) || memcmp(eh->e_ident, ELFMAG, SELFMAG) != 0)
+		return -1;
+	for (int i = 0; i < eh->e_phnum; i++) {
+		const Elf64_Phdr *p = (const Elf64_Phdr *)(elf + eh->e_phoff) + i;
+		if (p->p_type != PT_LOAD)
+			continue;
+		uint64_t start = p->p_vaddr & ~4095UL;
+		uint64_t end = (p->p_vaddr + p->p_memsz + 4095) & ~4095UL;
+		if (!in_elrange(start, end - start) || map_fixed(start, end - start, PROT_READ | PROT_WRITE) == MAP_FAILED)
+			return -1;
+		memcpy((void *)p->p_vaddr, elf + p->p_offset, p->p_filesz);
+		int prot = ((p->p_flags & PF_R) ? PROT_READ : 0) | ((p->p_flags & PF_W) ? PROT_WRITE : 0) |
+			   ((p->p_flags & PF_X) ? PROT_EXEC : 0);
+		if (mprotect((void *)start, end - start, prot) < 0)
+			return -1;
+	}
+	*entry = eh->e_entry;
+	return 0;
+}
+
+struct ksigaction {
+	void *handler;
+	unsigned long flags;
+	const void *restorer;
+	uint64_t mask;
+};
+
+/* Registers the enclave's exception entry points and arms SUD. */
+static int64_t arm(uint64_t on_sys, uint64_t on_fault, uint64_t selector)
+{
+	static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
+	struct ksigaction ka = {(void *)on_sys, SA_SIGINFO | SA_ONSTACK | SA_NODEFER | 0x04000000,
+				sgxsim_restorer, 0};
+	stack_t ss = {(void *)(SGXSIM_TCS + 0x10000), 0, SGXSIM_STACK_SIZE};
+	sigset_t set;
+
+	if (!in_elrange(on_sys, 1) || !in_elrange(on_fault & ~4095UL, 1) || selector != SGXSIM_TCS)
+		return -EINVAL;
+	if (syscall(SYS_rt_sigaction, SIGSYS, &ka, NULL, 8) < 0)
+		return -errno;
+	ka.handler = (void *)on_fault;
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		if (syscall(SYS_rt_sigaction, faults[i], &ka, NULL, 8) < 0)
+			return -errno;
+	}
+	if (sigaltstack(&ss, NULL) < 0)
+		return -errno;
+	sigemptyset(&set);
+	sigaddset(&set, SIGSYS);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
+		sigaddset(&set, faults[i]);
+	sigprocmask(SIG_UNBLOCK, &set, NULL);
+	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, (unsigned long)sgxsim_restorer,
+		  (unsigned long)(sgxsim_restorer_end - sgxsim_restorer), selector) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Serves the platform's own requests: enclave memory, sleeping, arming. */
+static int64_t platform_op(const struct hc_msg *q)
+{
+	uint64_t a = (uint64_t)q->arg[0], n = (uint64_t)q->arg[1];
+	int prot = (int)q->arg[2] & (PROT_READ | PROT_WRITE | PROT_EXEC);
+
+	switch (q->op) {
+	case SGXSIM_OP_MMAP:
+		if (!in_elrange(a, n))
+			return -EINVAL;
+		return map_fixed(a, n, prot) == MAP_FAILED ? -errno : 0;
+	case SGXSIM_OP_MPROTECT:
+		if (!in_elrange(a, n))
+			return -EINVAL;
+		return mprotect((void *)a, n, prot) < 0 ? -errno : 0;
+	case SGXSIM_OP_MUNMAP:
+		/* Keep the range reserved so no host mapping can land inside ELRANGE. */
+		if (!in_elrange(a, n))
+			return -EINVAL;
+		return mmap((void *)a, n, PROT_NONE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED
+			       ? -errno
+			       : 0;
+	case SGXSIM_OP_SLEEP: {
+		int64_t ns = q->arg[0];
+		struct timespec ts = {ns / 1000000000, ns % 1000000000};
+		if (ns > 0)
+			nanosleep(&ts, NULL);
+		return 0;
+	}
+	case SGXSIM_OP_ARM:
+		return arm(a, n, (uint64_t)q->arg[2]);
+	default:
+		return -ENOSYS;
+	}
+}
+
+/* The OCALL dispatcher: runs on the host stack with the host's FS. */
+static void ocall_handler(struct sgxsim_ocall_buf *b)
+{
+	struct hc_msg q = b->req; /* read once: the enclave may not change it under us */
+	int status = 0;
+
+	memset(&b->resp, 0, sizeof(b->resp));
+	if (q.op >= HC_PLATFORM) {
+		b->resp.magic = HC_MAGIC;
+		b->resp.op = q.op;
+		b->resp.seq = q.seq;
+		b->resp.ret = platform_op(&q);
+		return;
+	}
+	if (q.len > HC_MAX_DATA || q.cap > HC_MAX_DATA) {
+		b->resp.ret = -EINVAL;
+		return;
+	}
+	if (hc_serve(server, &q, b->req_data, &b->resp, b->resp_data, &status) == 1)
+		_exit(status);
+}
+
+int sgxsim_launch(const struct nto_launch *l)
+{
+	struct sgxsim_ecall *e;
+	struct sgxsim_ocall_buf *buf;
+	uint8_t *hstack;
+	uint64_t entry, fs;
+
+	server = l->server;
+	verbose = l->verbose;
+	if (l->image_size > SGXSIM_IMAGE_MAX) {
+		fprintf(stderr, "nto: sgx-sim: the image is too large (%zu bytes)\n", l->image_size);
+		return 125;
+	}
+	if (mmap((void *)SGXSIM_BASE, SGXSIM_END - SGXSIM_BASE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1,
+		 0) != (void *)SGXSIM_BASE)
+		return fail("cannot reserve the enclave range");
+	if (load_runtime(&entry) < 0)
+		return fail("cannot load the enclave runtime");
+	if (map_fixed(SGXSIM_TCS, 0x10000 + SGXSIM_STACK_SIZE, PROT_READ | PROT_WRITE) == MAP_FAILED)
+		return fail("cannot add the thread pages");
+	if (map_fixed(SGXSIM_IMAGE_BASE, (l->image_size + 4095) & ~4095UL, PROT_READ | PROT_WRITE) == MAP_FAILED)
+		return fail("cannot add the image pages");
+	memcpy((void *)SGXSIM_IMAGE_BASE, l->image, l->image_size);
+	mprotect((void *)SGXSIM_IMAGE_BASE, (l->image_size + 4095) & ~4095UL, PROT_READ);
+	buf = mmap(NULL, sizeof(*buf), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	hstack = mmap(NULL, HOST_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	e = calloc(1, sizeof(*e));
+	if (buf == MAP_FAILED || hstack == MAP_FAILED || !e)
+		return fail("cannot allocate host buffers");
+	signal(SIGPIPE, SIG_IGN);
+	__asm__ volatile("rdfsbase %0" : "=r"(fs));
+	*e = (struct sgxsim_ecall){SGXSIM_ECALL_MAGIC, buf, ocall_handler, (uint64_t)(hstack + HOST_STACK),
+				   fs, l->boot, l->boot_size, l->image_size,
+				   l->enclave_size};
+	sgxsim_eenter((void (*)(void *))entry, e, SGXSIM_TCS + 0x10000 + SGXSIM_STACK_SIZE);
+}
