@@ -21,7 +21,7 @@ CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC
              -fno-stack-protector -fPIE -mno-red-zone -mgeneral-regs-only \
              -fno-asynchronous-unwind-tables -fno-omit-frame-pointer $(CORE_INC) -MMD -MP
 
-HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Icore/include -Icore/arch/$(ARCH)/include -MMD -MP
+HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Ihost -Icore/include -Icore/arch/$(ARCH)/include -MMD -MP
 
 .PHONY: all clean test demo bench check-core unit fuzz
 all: $(B)/nto

@@ -53,7 +53,7 @@ static int set_cwd(const char *cwd)
 	return 0;
 }
 
-noreturn void core_main(const struct hal_boot *boot)
+__noreturn void core_main(const struct hal_boot *boot)
 {
 	static struct boot_config cfg;
 	static struct nto_regs regs;

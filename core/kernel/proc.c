@@ -138,7 +138,7 @@ int proc_init_first(void)
 	return p->cwd ? 0 : -ENOMEM;
 }
 
-noreturn void proc_exit(int wstatus)
+__noreturn void proc_exit(int wstatus)
 {
 	struct fdtable *t = &current->proc->fdt;
 

@@ -26,7 +26,7 @@ static bool default_ignores(int signo)
 	       signo == SIGSTOP || signo == SIGTSTP || signo == SIGTTIN || signo == SIGTTOU;
 }
 
-noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr)
+__noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr)
 {
 	if (have_addr)
 		klog("program killed by %s at 0x%lx", signal_name(signo), addr);

@@ -33,7 +33,7 @@ struct hal_boot {
 /* ---- upward: entry points the platform calls ---- */
 
 /* Boots the core: mounts the image, loads the program, enters it. */
-noreturn void core_main(const struct hal_boot *boot);
+__noreturn void core_main(const struct hal_boot *boot);
 
 /* Serves the system call described by regs and stores its result in regs.
  * May rewrite regs entirely (execve, signal delivery). */
@@ -84,9 +84,9 @@ int hal_clock_ns(int clk, int64_t *ns);
 void hal_sleep_ns(int64_t ns);
 
 /* Transfers control to the program with regs; never returns. */
-noreturn void hal_enter_user(const struct nto_regs *regs);
+__noreturn void hal_enter_user(const struct nto_regs *regs);
 
 /* Ends the TEE with status; never returns. */
-noreturn void hal_exit(int status);
+__noreturn void hal_exit(int status);
 
 #endif

@@ -14,7 +14,7 @@ void kverbose(const char *fmt, ...) printf_like(1, 2);
 
 /* Reports a broken kernel invariant and ends the TEE with status 70.
  * Never used for bad program or host input. */
-noreturn void kpanic(const char *fmt, ...) printf_like(1, 2);
+__noreturn void kpanic(const char *fmt, ...) printf_like(1, 2);
 
 #define KASSERT(c)                                                                                 \
 	do {                                                                                       \

@@ -53,9 +53,9 @@ int fd_set_cloexec(int fd, bool on);
 int proc_init_first(void);
 
 /* Ends the process with a Linux wait status (exit code << 8, or signal). */
-noreturn void proc_exit(int wstatus);
+__noreturn void proc_exit(int wstatus);
 
 /* Terminates the program for signal signo at addr (default action). */
-noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr);
+__noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr);
 
 #endif

@@ -25,7 +25,7 @@ typedef uint64_t uptr;
 #define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
 #define PAGE_SIZE        4096UL
 #define unused           __attribute__((unused))
-#define noreturn         __attribute__((noreturn))
+#define __noreturn       __attribute__((noreturn))
 #define printf_like(a, b) __attribute__((format(printf, a, b)))
 
 #define container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))

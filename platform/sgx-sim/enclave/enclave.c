@@ -15,7 +15,7 @@
 
 void sgxsim_exit_call(void (*fn)(struct sgxsim_ocall_buf *), struct sgxsim_ocall_buf *arg,
 		      uint64_t host_sp, uint64_t host_fs);
-noreturn void sgxsim_enter_user(const struct nto_regs *r);
+__noreturn void sgxsim_enter_user(const struct nto_regs *r);
 void enclave_start(const struct sgxsim_ecall *e);
 
 static struct sgxsim_ecall ecall; /* the trusted copy */
@@ -156,12 +156,12 @@ void hal_sleep_ns(int64_t ns)
 	plat_call(SGXSIM_OP_SLEEP, ns, 0, 0);
 }
 
-noreturn void hal_enter_user(const struct nto_regs *regs)
+__noreturn void hal_enter_user(const struct nto_regs *regs)
 {
 	sgxsim_enter_user(regs);
 }
 
-noreturn void hal_exit(int status)
+__noreturn void hal_exit(int status)
 {
 	struct hc_msg req = {HC_MAGIC, HC_EXIT, 0, 0, {status, 0, 0, 0, 0}, 0, 0}, resp;
 

@@ -29,7 +29,7 @@ sgxsim_exit_call:
 	ret
 	.size sgxsim_exit_call, .-sgxsim_exit_call
 
-/* noreturn void sgxsim_enter_user(const struct nto_regs *r)
+/* __noreturn void sgxsim_enter_user(const struct nto_regs *r)
  * Offsets follow struct nto_regs: r15 r14 r13 r12 rbp rbx r11 r10 r9 r8
  * rax rcx rdx rsi rdi orig_rax rip rflags rsp. */
 	.globl sgxsim_enter_user

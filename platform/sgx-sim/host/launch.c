@@ -17,8 +17,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../../../host/hostcall_server.h"
-#include "../../../host/launch.h"
+#include "hostcall_server.h"
+#include "launch.h"
 #include "../sgxsim.h"
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
@@ -28,7 +28,7 @@
 
 extern const uint8_t sgxsim_enclave_elf[], sgxsim_enclave_elf_end[];
 extern const uint8_t sgxsim_restorer[], sgxsim_restorer_end[];
-void sgxsim_eenter(void (*entry)(void *), void *arg, uint64_t sp) __attribute__((noreturn));
+__attribute__((noreturn)) void sgxsim_eenter(void (*entry)(void *), void *arg, uint64_t sp);
 
 #define HOST_STACK (1UL << 20)
 
@@ -94,7 +94,8 @@ static int64_t arm(uint64_t on_sys, uint64_t on_fault, uint64_t selector)
 	stack_t ss = {(void *)(SGXSIM_TCS + 0x10000), 0, SGXSIM_STACK_SIZE};
 	sigset_t set;
 
-	if (!in_elrange(on_sys, 1) || !in_elrange(on_fault & ~4095UL, 1) || selector != SGXSIM_TCS)
+	if (on_sys < SGXSIM_CORE_BASE || on_sys >= SGXSIM_END || on_fault < SGXSIM_CORE_BASE ||
+	    on_fault >= SGXSIM_END || selector != SGXSIM_TCS)
 		return -EINVAL;
 	if (syscall(SYS_rt_sigaction, SIGSYS, &ka, NULL, 8) < 0)
 		return -errno;

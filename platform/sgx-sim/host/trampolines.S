@@ -8,9 +8,11 @@
 sgxsim_restorer:
 	mov $15, %eax
 	syscall
+	/* The kernel checks the address after the syscall instruction. */
+	ud2
 sgxsim_restorer_end:
 
-/* noreturn void sgxsim_eenter(void (*entry)(void *), void *arg, uint64_t sp) */
+/* __noreturn void sgxsim_eenter(void (*entry)(void *), void *arg, uint64_t sp) */
 	.globl sgxsim_eenter
 	.type sgxsim_eenter, @function
 sgxsim_eenter:
