@@ -52,21 +52,30 @@ static struct mount *mount_find(const char *abs, const char **rel)
 	return best;
 }
 
-static int base_dir(int dirfd, const char *path, const char **base)
+char *file_path(struct file *f)
+{
+	if (f->ops->getpath)
+		return f->ops->getpath(f);
+	return f->path ? kstrdup(f->path) : NULL;
+}
+
+/* The directory a relative path starts from (kmalloc'd into *base). */
+static int base_dir(int dirfd, const char *path, char **base)
 {
 	struct file *f;
 
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
-		*base = current->proc->cwd;
-		return 0;
+		*base = kstrdup(current->proc->cwd);
+		return *base ? 0 : -ENOMEM;
 	}
 	f = fd_get(dirfd);
 	if (!f)
 		return -EBADF;
-	if (!f->path)
+	struct kstat st;
+	if (!f->path || !f->ops->stat || f->ops->stat(f, &st) < 0 || !S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	*base = f->path;
-	return 0;
+	*base = file_path(f);
+	return *base ? 0 : -ENOMEM;
 }
 
 /* Rewrites `abs` after meeting a symlink whose target is link at prefix
@@ -80,9 +89,11 @@ static int splice_link(char *abs, struct mount *m, const char *rel, size_t consu
 
 	if (!base || !rest || !tmp)
 		goto out;
-	kstrlcpy(rest, rel + consumed, PATH_MAX);
 	/* The link's directory: mount path + rel prefix minus the last component. */
 	n = (size_t)(rel - abs) + consumed;
+	for (rel += consumed; *rel == '/';)
+		rel++;
+	kstrlcpy(rest, rel, PATH_MAX);
 	memcpy(base, abs, n);
 	base[n] = 0;
 	r = path_canon(base, "..", tmp);
@@ -100,22 +111,32 @@ out:
 	return r;
 }
 
+static bool ends_in_dir_ref(const char *path)
+{
+	const char *last = strrchr(path, '/');
+
+	last = last ? last + 1 : path;
+	return !*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0;
+}
+
 int vfs_resolve(int dirfd, const char *path, int flags, struct vpath *out)
 {
-	const char *base;
+	char *base;
 	char link[PATH_MAX];
 	char *abs;
 	int r;
 
 	if (path[0] == 0)
 		return -ENOENT;
+	/* "link/", "link/." and "link/.." name what the link points to. */
+	if (ends_in_dir_ref(path))
+		flags |= VFS_FOLLOW;
 	r = base_dir(dirfd, path, &base);
 	if (r < 0)
 		return r;
 	abs = kmalloc(PATH_MAX);
-	if (!abs)
-		return -ENOMEM;
-	r = path_canon(base, path, abs);
+	r = abs ? path_canon(base, path, abs) : -ENOMEM;
+	kfree(base);
 	for (int loops = 0; r >= 0; loops++) {
 		const char *rel;
 		size_t consumed = 0;

@@ -169,12 +169,14 @@ long sys_getdents64(int fd, void __user *ubuf, size_t n)
 	if (!d.buf)
 		return -ENOMEM;
 	r = f->ops->getdents(f, &d.base, &f->pos);
-	if (r == 0 && d.used == 0 && n > 0) {
-		/* Nothing was emitted: either the end, or the buffer is too small. */
-		struct dents_ctx probe = {{emit_dent}, d.buf, 65536, 0, 0};
+	if (r == 0 && d.used == 0 && n > 0 && n < 280) {
+		/* Nothing fit: EINVAL if an entry exists, 0 at the end. */
+		struct dents_ctx probe = {{emit_dent}, NULL, 512, 0, 0};
 		int64_t pos = f->pos;
-		if (d.cap < 280 && f->ops->getdents(f, &probe.base, &pos) == 0 && probe.used)
+		probe.buf = kmalloc(probe.cap);
+		if (probe.buf && f->ops->getdents(f, &probe.base, &pos) == 0 && probe.used)
 			r = -EINVAL;
+		kfree(probe.buf);
 	}
 	if (r == 0 && copy_to_user(ubuf, d.buf, d.used) < 0)
 		r = -EFAULT;
@@ -299,7 +301,7 @@ long sys_fchdir(int fd)
 		return -EBADF;
 	if (!f->ops->stat || f->ops->stat(f, &st) < 0 || !S_ISDIR(st.st_mode) || !f->path)
 		return -ENOTDIR;
-	p = kstrdup(f->path);
+	p = file_path(f);
 	if (!p)
 		return -ENOMEM;
 	return set_cwd(p);
