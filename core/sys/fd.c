@@ -60,6 +60,28 @@ long sys_close(int fd)
 	return fd_close(fd);
 }
 
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+long sys_close_range(unsigned int first, unsigned int last, unsigned int flags)
+{
+	int cap = current->proc->fdt.cap;
+
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+		return -EINVAL;
+	if (first > last)
+		return -EINVAL;
+	for (unsigned int fd = first; fd <= last && fd < (unsigned int)cap; fd++) {
+		if (!fd_get((int)fd))
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			fd_set_cloexec((int)fd, true);
+		else
+			fd_close((int)fd);
+	}
+	return 0;
+}
+
 long sys_dup(int fd)
 {
 	struct file *f = fd_get(fd);
@@ -118,7 +140,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((long)arg < 0)
+		if ((int)arg < 0)
 			return -EINVAL;
 		file_get(f);
 		return fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);

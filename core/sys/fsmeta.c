@@ -190,7 +190,7 @@ long sys_readlinkat(int dirfd, const char __user *upath, char __user *ubuf, size
 	char *buf;
 	int r;
 
-	if ((long)n <= 0)
+	if ((int)n <= 0)
 		return -EINVAL;
 	r = resolve_user(dirfd, upath, 0, false, &vp, NULL);
 	if (r < 0)
@@ -506,6 +506,16 @@ long sys_fsync(int fd)
 long sys_fdatasync(int fd)
 {
 	return sys_fsync(fd);
+}
+
+long sys_syncfs(int fd)
+{
+	return fd_get(fd) ? 0 : -EBADF;
+}
+
+long sys_sync(void)
+{
+	return 0;
 }
 
 long sys_umask(mode_t mask)

@@ -102,7 +102,10 @@ long sys_ppoll(struct pollfd __user *fds, unsigned int n, const struct timespec 
 	int64_t ns;
 	int r = ts_timeout(uts, &ns);
 
-	(void)mask, (void)size; /* no asynchronous signals can arrive while we wait yet */
+	/* No asynchronous signal can arrive while we wait yet, so the mask
+	 * is only checked. */
+	if (mask && size != sizeof(ksigset_t))
+		return -EINVAL;
 	return r < 0 ? r : do_poll(fds, n, ns);
 }
 
