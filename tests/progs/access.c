@@ -34,7 +34,8 @@ int main(void)
         CHECK("faccessat bad dirfd", faccessat(-3, "in.txt", R_OK, 0));
         CHECK("faccessat raw (no flags arg)", syscall(SYS_faccessat, dfd, "in.txt", F_OK));
         CHECK("faccessat2 AT_EACCESS", syscall(SYS_faccessat2, dfd, "in.txt", R_OK, AT_EACCESS));
-        CHECK("faccessat2 AT_SYMLINK_NOFOLLOW", syscall(SYS_faccessat2, dfd, "in.txt", F_OK, AT_SYMLINK_NOFOLLOW));
+        CHECK("faccessat2 AT_SYMLINK_NOFOLLOW",
+              syscall(SYS_faccessat2, dfd, "in.txt", F_OK, AT_SYMLINK_NOFOLLOW));
         CHECK("faccessat2 AT_EMPTY_PATH", syscall(SYS_faccessat2, dfd, "", F_OK, AT_EMPTY_PATH));
         CHECK("faccessat2 bad flags", syscall(SYS_faccessat2, dfd, "in.txt", F_OK, 0x1));
         CHECK("faccessat2 bad mode", syscall(SYS_faccessat2, dfd, "in.txt", 0x40, 0));

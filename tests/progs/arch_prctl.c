@@ -15,7 +15,8 @@ int main(void)
         __asm__("mov %%fs:0, %0" : "=r"(self));
         YESNO("fs:0 self pointer == fs base", self == fs);
         YESNO("pthread_self == fs base", (unsigned long)pthread_self() == fs);
-        YESNO("TLS variable near fs base", (unsigned long)&tls_var < fs && fs - (unsigned long)&tls_var < (1 << 20));
+        YESNO("TLS variable near fs base",
+              (unsigned long)&tls_var < fs && fs - (unsigned long)&tls_var < (1 << 20));
         SAY("tls_var: %d", tls_var);
 
         CHECK("ARCH_GET_GS", syscall(SYS_arch_prctl, ARCH_GET_GS, &gs));
@@ -28,6 +29,7 @@ int main(void)
 
         CHECK("ARCH_GET_FS bad pointer", syscall(SYS_arch_prctl, ARCH_GET_FS, BADPTR));
         CHECK("bad code", syscall(SYS_arch_prctl, 0x9999, &fs));
-        CHECK("ARCH_SET_FS non-canonical", syscall(SYS_arch_prctl, ARCH_SET_FS, 0x8000000000000000UL));
+        CHECK("ARCH_SET_FS non-canonical",
+              syscall(SYS_arch_prctl, ARCH_SET_FS, 0x8000000000000000UL));
         return 0;
 }

@@ -36,14 +36,14 @@ int main(void)
                 clockid_t id;
                 const char *name;
         } clocks[] = {
-                {CLOCK_REALTIME, "REALTIME"},
-                {CLOCK_MONOTONIC, "MONOTONIC"},
-                {CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID"},
-                {CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID"},
-                {CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW"},
-                {CLOCK_REALTIME_COARSE, "REALTIME_COARSE"},
-                {CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE"},
-                {CLOCK_BOOTTIME, "BOOTTIME"},
+            {CLOCK_REALTIME, "REALTIME"},
+            {CLOCK_MONOTONIC, "MONOTONIC"},
+            {CLOCK_PROCESS_CPUTIME_ID, "PROCESS_CPUTIME_ID"},
+            {CLOCK_THREAD_CPUTIME_ID, "THREAD_CPUTIME_ID"},
+            {CLOCK_MONOTONIC_RAW, "MONOTONIC_RAW"},
+            {CLOCK_REALTIME_COARSE, "REALTIME_COARSE"},
+            {CLOCK_MONOTONIC_COARSE, "MONOTONIC_COARSE"},
+            {CLOCK_BOOTTIME, "BOOTTIME"},
         };
         for (unsigned i = 0; i < sizeof clocks / sizeof clocks[0]; i++) {
                 char label[64];
@@ -68,8 +68,10 @@ int main(void)
         CHECK("bad clock 12345", syscall(SYS_clock_gettime, 12345, &a));
         CHECK("bad clock -1 (raw)", syscall(SYS_clock_gettime, -1, &a));
         CHECK("clock_getres bad clock", syscall(SYS_clock_getres, 12345, &r));
-        CHECK("clock_gettime bad pointer (raw)", syscall(SYS_clock_gettime, CLOCK_REALTIME, BADPTR));
-        CHECK("clock_settime without privilege or bad value", syscall(SYS_clock_settime, CLOCK_MONOTONIC, &a));
+        CHECK("clock_gettime bad pointer (raw)",
+              syscall(SYS_clock_gettime, CLOCK_REALTIME, BADPTR));
+        CHECK("clock_settime without privilege or bad value",
+              syscall(SYS_clock_settime, CLOCK_MONOTONIC, &a));
 
         CHECK("gettimeofday", gettimeofday(&tv, NULL));
         clock_gettime(CLOCK_REALTIME, &a);

@@ -23,7 +23,8 @@ int main(void)
         CHECK_OK("fds[0] still open", fcntl(fds[0], F_GETFD));
         CHECK("close_range first > last", syscall(SYS_close_range, 10, 5, 0));
         CHECK("close_range bad flags", syscall(SYS_close_range, fds[0], fds[0], 0x8000));
-        CHECK("close_range CLOEXEC", syscall(SYS_close_range, fds[0], fds[0], 4 /* CLOSE_RANGE_CLOEXEC */));
+        CHECK("close_range CLOEXEC",
+              syscall(SYS_close_range, fds[0], fds[0], 4 /* CLOSE_RANGE_CLOEXEC */));
         CHECK("F_GETFD after CLOSE_RANGE_CLOEXEC", fcntl(fds[0], F_GETFD));
         CHECK("close_range to ~0U", syscall(SYS_close_range, fds[0], ~0U, 0));
         CHECK("fds[5] closed by open-ended range", fcntl(fds[5], F_GETFD));

@@ -43,7 +43,8 @@ int main(void)
         const char *names[] = {"/dev/null", "/dev/zero", "/dev/full", "/dev/urandom"};
         for (int i = 0; i < 4; i++) {
                 if (stat(names[i], &st) == 0)
-                        SAY("stat %s: %s mode %03o", names[i], t_type(st.st_mode), (unsigned)(st.st_mode & 0777));
+                        SAY("stat %s: %s mode %03o", names[i], t_type(st.st_mode),
+                            (unsigned)(st.st_mode & 0777));
                 else
                         SAY("stat %s: %s", names[i], errname(errno));
         }

@@ -8,8 +8,11 @@ static void fl(const char *label, int fd)
                 SAY("%s: -1 %s", label, errname(errno));
                 return;
         }
-        const char *acc = (f & O_ACCMODE) == O_RDONLY ? "O_RDONLY" : (f & O_ACCMODE) == O_WRONLY ? "O_WRONLY" : "O_RDWR";
-        SAY("%s: %s%s%s", label, acc, f & O_APPEND ? "|O_APPEND" : "", f & O_NONBLOCK ? "|O_NONBLOCK" : "");
+        const char *acc = (f & O_ACCMODE) == O_RDONLY   ? "O_RDONLY"
+                          : (f & O_ACCMODE) == O_WRONLY ? "O_WRONLY"
+                                                        : "O_RDWR";
+        SAY("%s: %s%s%s", label, acc, f & O_APPEND ? "|O_APPEND" : "",
+            f & O_NONBLOCK ? "|O_NONBLOCK" : "");
 }
 
 int main(void)

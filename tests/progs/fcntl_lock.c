@@ -9,12 +9,17 @@ static void getlk(const char *label, int fd, int cmd, short type, off_t start, o
                 SAY("%s: -1 %s", label, errname(errno));
                 return;
         }
-        const char *t = fl.l_type == F_UNLCK ? "F_UNLCK" : fl.l_type == F_RDLCK ? "F_RDLCK" : fl.l_type == F_WRLCK ? "F_WRLCK" : "?";
+        const char *t = fl.l_type == F_UNLCK   ? "F_UNLCK"
+                        : fl.l_type == F_RDLCK ? "F_RDLCK"
+                        : fl.l_type == F_WRLCK ? "F_WRLCK"
+                                               : "?";
         if (fl.l_type == F_UNLCK)
                 SAY("%s: %s", label, t);
         else
                 SAY("%s: %s start %ld len %ld pid %s", label, t, (long)fl.l_start, (long)fl.l_len,
-                    fl.l_pid == -1 ? "-1" : fl.l_pid == getpid() ? "self" : "other");
+                    fl.l_pid == -1         ? "-1"
+                    : fl.l_pid == getpid() ? "self"
+                                           : "other");
 }
 
 static long setlk(int fd, int cmd, short type, off_t start, off_t len)
@@ -45,7 +50,8 @@ int main(void)
         CHECK("F_OFD_SETLK non-overlapping on fd2", setlk(fd2, F_OFD_SETLK, F_WRLCK, 20, 5));
         CHECK("F_OFD_SETLK unlock on fd", setlk(fd, F_OFD_SETLK, F_UNLCK, 0, 10));
         CHECK("F_OFD_SETLK fd2 now succeeds", setlk(fd2, F_OFD_SETLK, F_WRLCK, 5, 2));
-        struct flock bad = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1, .l_pid = 1};
+        struct flock bad = {
+            .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1, .l_pid = 1};
         CHECK("F_OFD_SETLK with l_pid != 0", fcntl(fd, F_OFD_SETLK, &bad));
         MUST(close(fd2));
 

@@ -33,7 +33,11 @@ static int list(int fd, size_t bufsz, int *calls)
                 (*calls)++;
                 for (long off = 0; off < r;) {
                         struct t_dirent64 *d = (struct t_dirent64 *)(buf + off);
-                        const char *t = d->d_type == 4 ? "dir" : d->d_type == 8 ? "reg" : d->d_type == 10 ? "lnk" : d->d_type == 0 ? "unknown" : "other";
+                        const char *t = d->d_type == 4    ? "dir"
+                                        : d->d_type == 8  ? "reg"
+                                        : d->d_type == 10 ? "lnk"
+                                        : d->d_type == 0  ? "unknown"
+                                                          : "other";
                         char *s = malloc(strlen(d->d_name) + 16);
                         sprintf(s, "%s %s", d->d_name, t);
                         if (n < 200)
@@ -53,7 +57,8 @@ int main(void)
 
         MUST(mkdir("gd", 0755));
         for (int i = 0; i < 40; i++) {
-                snprintf(name, sizeof name, "gd/file_%02d_%s", i, i % 3 ? "abc" : "a-much-longer-name-here");
+                snprintf(name, sizeof name, "gd/file_%02d_%s", i,
+                         i % 3 ? "abc" : "a-much-longer-name-here");
                 t_write_file(name, "x");
         }
         MUST(mkdir("gd/subdir", 0755));

@@ -36,7 +36,8 @@ int main(void)
         SAY("nlink after unlink: %ld, size %ld", (long)b.st_nlink, (long)b.st_size);
         if (symlink("hard.txt", "sym") == 0) {
                 CHECK("linkat symlink no follow", linkat(AT_FDCWD, "sym", AT_FDCWD, "sym_hard", 0));
-                CHECK("linkat AT_SYMLINK_FOLLOW", linkat(AT_FDCWD, "sym", AT_FDCWD, "followed", AT_SYMLINK_FOLLOW));
+                CHECK("linkat AT_SYMLINK_FOLLOW",
+                      linkat(AT_FDCWD, "sym", AT_FDCWD, "followed", AT_SYMLINK_FOLLOW));
                 struct stat c;
                 MUST(lstat("sym_hard", &c));
                 SAY("sym_hard type: %s", t_type(c.st_mode));

@@ -5,7 +5,7 @@
 //! compare: memhog
 #include "t.h"
 
-#define CHUNK (1 << 20)
+#define CHUNK      (1 << 20)
 #define MAX_CHUNKS (64 * 1024) /* 64 GiB: give up well before that */
 
 static void *chunks[MAX_CHUNKS];

@@ -34,7 +34,8 @@ int main(void)
         CHECK("mkdir with sticky bit", mkdir("dsticky", 01777));
         struct stat st;
         MUST(stat("dsticky", &st));
-        SAY("  sticky kept: %s, mode %03o", st.st_mode & S_ISVTX ? "yes" : "no", (unsigned)(st.st_mode & 0777));
+        SAY("  sticky kept: %s, mode %03o", st.st_mode & S_ISVTX ? "yes" : "no",
+            (unsigned)(st.st_mode & 0777));
         umask(022);
 
         CHECK("mkdir d1/a", mkdir("d1/a", 0755));

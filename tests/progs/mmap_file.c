@@ -58,8 +58,10 @@ int main(void)
 
         int ro, wo;
         MUST(ro = open("mf.txt", O_RDONLY));
-        CHECK("MAP_SHARED PROT_WRITE on O_RDONLY fd", (long)mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0));
-        CHECK_OK("MAP_PRIVATE PROT_WRITE on O_RDONLY fd", mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0));
+        CHECK("MAP_SHARED PROT_WRITE on O_RDONLY fd",
+              (long)mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_SHARED, ro, 0));
+        CHECK_OK("MAP_PRIVATE PROT_WRITE on O_RDONLY fd",
+                 mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE, ro, 0));
         MUST(close(ro));
         MUST(wo = open("mf.txt", O_WRONLY));
         CHECK("mmap O_WRONLY fd", (long)mmap(NULL, pg, PROT_READ, MAP_PRIVATE, wo, 0));

@@ -14,7 +14,8 @@ int main(void)
                 p[i] = (char)(i % 251);
 
         char *q = mremap(p, 2 * pg, 8 * pg, 0);
-        SAY("grow in place blocked without MAYMOVE: %s", q == MAP_FAILED ? errname(errno) : "grew?!");
+        SAY("grow in place blocked without MAYMOVE: %s",
+            q == MAP_FAILED ? errname(errno) : "grew?!");
         q = mremap(p, 2 * pg, 8 * pg, MREMAP_MAYMOVE);
         CHECK_OK("grow with MREMAP_MAYMOVE", q);
         YESNO("moved", q != p);
@@ -55,7 +56,8 @@ int main(void)
         CHECK("mremap unaligned old", (long)mremap(f + 1, pg, 2 * pg, MREMAP_MAYMOVE));
         CHECK("mremap new size 0", (long)mremap(f, pg, 0, MREMAP_MAYMOVE));
         CHECK("mremap unmapped old", (long)mremap(s, pg, 2 * pg, MREMAP_MAYMOVE));
-        CHECK("mremap overlapping FIXED", (long)mremap(f, pg, pg, MREMAP_MAYMOVE | MREMAP_FIXED, f));
+        CHECK("mremap overlapping FIXED",
+              (long)mremap(f, pg, pg, MREMAP_MAYMOVE | MREMAP_FIXED, f));
         MUST(munmap(f, 3 * pg));
         MUST(munmap(g, 6 * pg));
         return 0;

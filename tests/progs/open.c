@@ -5,7 +5,8 @@ static void show(const char *path)
 {
         struct stat st;
         if (stat(path, &st) == 0)
-                SAY("  %s: size %ld mode %03o", path, (long)st.st_size, (unsigned)(st.st_mode & 0777));
+                SAY("  %s: size %ld mode %03o", path, (long)st.st_size,
+                    (unsigned)(st.st_mode & 0777));
         else
                 SAY("  %s: stat failed %s", path, errname(errno));
 }
@@ -21,7 +22,8 @@ int main(void)
         MUST(close(fd));
         show("new.txt");
         CHECK("open O_CREAT|O_EXCL existing", open("new.txt", O_WRONLY | O_CREAT | O_EXCL, 0644));
-        CHECK_OK("open O_CREAT|O_EXCL fresh", fd = open("excl.txt", O_WRONLY | O_CREAT | O_EXCL, 0666));
+        CHECK_OK("open O_CREAT|O_EXCL fresh",
+                 fd = open("excl.txt", O_WRONLY | O_CREAT | O_EXCL, 0666));
         MUST(close(fd));
         show("excl.txt");
         CHECK_OK("open O_CREAT existing keeps data", fd = open("new.txt", O_RDWR | O_CREAT, 0600));

@@ -16,10 +16,12 @@ int main(void)
         CHECK("read", read(fd, buf, sizeof buf));
         t_print_bytes("data", buf, 7);
         MUST(close(fd));
-        CHECK_OK("openat dfd create", fd = openat(dfd, "made.txt", O_WRONLY | O_CREAT | O_EXCL, 0644));
+        CHECK_OK("openat dfd create",
+                 fd = openat(dfd, "made.txt", O_WRONLY | O_CREAT | O_EXCL, 0644));
         MUST(write(fd, "made via openat\n", 16));
         MUST(close(fd));
-        CHECK("openat dfd create again O_EXCL", openat(dfd, "made.txt", O_WRONLY | O_CREAT | O_EXCL, 0644));
+        CHECK("openat dfd create again O_EXCL",
+              openat(dfd, "made.txt", O_WRONLY | O_CREAT | O_EXCL, 0644));
         CHECK_OK("openat dfd ..", fd = openat(dfd, "../top.txt", O_RDONLY));
         MUST(close(fd));
         CHECK_OK("openat AT_FDCWD", fd = openat(AT_FDCWD, "top.txt", O_RDONLY));

@@ -71,7 +71,8 @@ int main(int argc, char **argv)
                 }
                 target[len] = 0;
                 const char *base = strrchr(target, '/');
-                SAY("fd %d -> .../%s (absolute: %s)", mine[i], base ? base + 1 : target, target[0] == '/' ? "yes" : "no");
+                SAY("fd %d -> .../%s (absolute: %s)", mine[i], base ? base + 1 : target,
+                    target[0] == '/' ? "yes" : "no");
         }
         MUST(close(b));
         CHECK("closed fd no longer listed", access("/proc/self/fd/4", F_OK));
@@ -83,7 +84,8 @@ int main(int argc, char **argv)
                 buf[len] = 0;
                 const char *base = strrchr(buf, '/');
                 const char *a0 = strrchr(argv[0], '/');
-                YESNO("/proc/self/exe basename == argv[0] basename", base && a0 && strcmp(base, a0) == 0);
+                YESNO("/proc/self/exe basename == argv[0] basename",
+                      base && a0 && strcmp(base, a0) == 0);
         } else {
                 SAY("readlink /proc/self/exe: %s", errname(errno));
         }

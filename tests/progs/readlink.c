@@ -21,7 +21,8 @@ int main(void)
         MUST(dfd = open(".", O_RDONLY | O_DIRECTORY));
         CHECK("readlinkat regular", readlinkat(dfd, "target.txt", buf, sizeof buf));
         CHECK("readlinkat missing", readlinkat(dfd, "missing", buf, sizeof buf));
-        CHECK("readlinkat file as dirfd", readlinkat(open("target.txt", O_RDONLY), "x", buf, sizeof buf));
+        CHECK("readlinkat file as dirfd",
+              readlinkat(open("target.txt", O_RDONLY), "x", buf, sizeof buf));
         CHECK("readlinkat bad pointer", syscall(SYS_readlinkat, dfd, BADPTR, buf, sizeof buf));
         CHECK("readlinkat empty path on dirfd", readlinkat(dfd, "", buf, sizeof buf));
         CHECK("readlink /proc/self/exe > 0", readlink("/proc/self/exe", buf, sizeof buf) > 0);

@@ -58,18 +58,24 @@ int main(void)
 
         t_write_file("p", "P");
         t_write_file("q", "Q");
-        CHECK("renameat2 NOREPLACE onto existing", syscall(SYS_renameat2, AT_FDCWD, "p", AT_FDCWD, "q", RENAME_NOREPLACE));
+        CHECK("renameat2 NOREPLACE onto existing",
+              syscall(SYS_renameat2, AT_FDCWD, "p", AT_FDCWD, "q", RENAME_NOREPLACE));
         cat("p");
         cat("q");
-        CHECK("renameat2 NOREPLACE to new", syscall(SYS_renameat2, AT_FDCWD, "p", AT_FDCWD, "p2", RENAME_NOREPLACE));
-        CHECK("renameat2 EXCHANGE", syscall(SYS_renameat2, AT_FDCWD, "p2", AT_FDCWD, "q", RENAME_EXCHANGE));
+        CHECK("renameat2 NOREPLACE to new",
+              syscall(SYS_renameat2, AT_FDCWD, "p", AT_FDCWD, "p2", RENAME_NOREPLACE));
+        CHECK("renameat2 EXCHANGE",
+              syscall(SYS_renameat2, AT_FDCWD, "p2", AT_FDCWD, "q", RENAME_EXCHANGE));
         cat("p2");
         cat("q");
-        CHECK("renameat2 EXCHANGE with missing", syscall(SYS_renameat2, AT_FDCWD, "p2", AT_FDCWD, "none", RENAME_EXCHANGE));
-        CHECK("renameat2 EXCHANGE file and dir", syscall(SYS_renameat2, AT_FDCWD, "q", AT_FDCWD, "full", RENAME_EXCHANGE));
+        CHECK("renameat2 EXCHANGE with missing",
+              syscall(SYS_renameat2, AT_FDCWD, "p2", AT_FDCWD, "none", RENAME_EXCHANGE));
+        CHECK("renameat2 EXCHANGE file and dir",
+              syscall(SYS_renameat2, AT_FDCWD, "q", AT_FDCWD, "full", RENAME_EXCHANGE));
         cat("full");
         cat("q/c");
-        CHECK("renameat2 NOREPLACE|EXCHANGE", syscall(SYS_renameat2, AT_FDCWD, "p2", AT_FDCWD, "y", RENAME_NOREPLACE | RENAME_EXCHANGE));
+        CHECK("renameat2 NOREPLACE|EXCHANGE", syscall(SYS_renameat2, AT_FDCWD, "p2", AT_FDCWD, "y",
+                                                      RENAME_NOREPLACE | RENAME_EXCHANGE));
         CHECK("renameat2 bad flags", syscall(SYS_renameat2, AT_FDCWD, "p2", AT_FDCWD, "y", 0x100));
         CHECK("renameat2 flags 0", syscall(SYS_renameat2, AT_FDCWD, "p2", AT_FDCWD, "final", 0));
         MUST(close(dfd));

@@ -38,7 +38,8 @@ int main(void)
         /* prlimit64 on self (pid 0) reading old while setting new. */
         struct rlimit nw = {32, orig.rlim_max}, old;
         CHECK("prlimit64 set+get", syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, &nw, &old));
-        YESNO("old matches original", old.rlim_cur == orig.rlim_cur && old.rlim_max == orig.rlim_max);
+        YESNO("old matches original",
+              old.rlim_cur == orig.rlim_cur && old.rlim_max == orig.rlim_max);
         CHECK("prlimit64 get", syscall(SYS_prlimit64, 0, RLIMIT_NOFILE, NULL, &old));
         SAY("soft now: %ld", (long)old.rlim_cur);
         CHECK("prlimit64 own pid", syscall(SYS_prlimit64, getpid(), RLIMIT_NOFILE, NULL, &old));

@@ -8,9 +8,9 @@ int main(void)
         int fd;
         char a[4], b[6], c[32];
         struct iovec w[3] = {
-                {"abc", 3},
-                {"", 0},
-                {"defghij\n", 8},
+            {"abc", 3},
+            {"", 0},
+            {"defghij\n", 8},
         };
 
         MUST(fd = open("rwv.txt", O_RDWR | O_CREAT | O_TRUNC, 0644));

@@ -12,7 +12,8 @@ int main(void)
         CHECK("sched_getaffinity", sched_getaffinity(0, sizeof set, &set));
         int count = CPU_COUNT(&set);
         YESNO("cpu count > 0", count > 0);
-        YESNO("matches own pid query", sched_getaffinity(getpid(), sizeof set, &set) == 0 && CPU_COUNT(&set) == count);
+        YESNO("matches own pid query",
+              sched_getaffinity(getpid(), sizeof set, &set) == 0 && CPU_COUNT(&set) == count);
         CHECK("size 1 byte", syscall(SYS_sched_getaffinity, 0, 1, &set));
         CHECK("size 0", syscall(SYS_sched_getaffinity, 0, 0, &set));
         CHECK("bad pointer", syscall(SYS_sched_getaffinity, 0, sizeof set, BADPTR));

@@ -59,7 +59,10 @@ int main(void)
         CHECK("install SIGUSR2 SA_SIGINFO|SA_RESETHAND", sigaction(SIGUSR2, &sa, &old));
         SAY("  previous: %s", disp(old.sa_handler));
         CHECK("kill self SIGUSR2", kill(getpid(), SIGUSR2));
-        SAY("  got %d signo %d code %s", got_usr2, info_signo, info_code == SI_USER ? "SI_USER" : info_code == SI_TKILL ? "SI_TKILL" : "other");
+        SAY("  got %d signo %d code %s", got_usr2, info_signo,
+            info_code == SI_USER    ? "SI_USER"
+            : info_code == SI_TKILL ? "SI_TKILL"
+                                    : "other");
         CHECK("read back after SA_RESETHAND", sigaction(SIGUSR2, NULL, &old));
         SAY("  handler now: %s", disp(old.sa_handler));
 

@@ -35,8 +35,8 @@ int main(void)
                 ro[10] = 1;
                 SAY("write to read-only page did not fault");
         } else {
-                SAY("write to PROT_READ page: sig %d %s addr matches %s", fault_sig, code(fault_code),
-                    fault_addr == ro + 10 ? "yes" : "no");
+                SAY("write to PROT_READ page: sig %d %s addr matches %s", fault_sig,
+                    code(fault_code), fault_addr == ro + 10 ? "yes" : "no");
         }
 
         char *gone = mmap(NULL, pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -44,8 +44,8 @@ int main(void)
         if (sigsetjmp(env, 1) == 0) {
                 SAY("read unmapped: %d", *(volatile char *)(gone + 5));
         } else {
-                SAY("read from unmapped page: sig %d %s addr matches %s", fault_sig, code(fault_code),
-                    fault_addr == gone + 5 ? "yes" : "no");
+                SAY("read from unmapped page: sig %d %s addr matches %s", fault_sig,
+                    code(fault_code), fault_addr == gone + 5 ? "yes" : "no");
         }
 
         if (sigsetjmp(env, 1) == 0) {

@@ -35,20 +35,26 @@ int main(void)
                 abs.tv_nsec -= 1000000000;
                 abs.tv_sec++;
         }
-        CHECK_RC("clock_nanosleep TIMER_ABSTIME +15ms", clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL));
+        CHECK_RC("clock_nanosleep TIMER_ABSTIME +15ms",
+                 clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &abs, NULL));
         long long target = (long long)abs.tv_sec * 1000000000LL + abs.tv_nsec;
         YESNO("woke at or after deadline", now(CLOCK_MONOTONIC) >= target);
 
         t0 = now(CLOCK_MONOTONIC);
         struct timespec past = {1, 0};
-        CHECK_RC("clock_nanosleep TIMER_ABSTIME in the past", clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &past, NULL));
+        CHECK_RC("clock_nanosleep TIMER_ABSTIME in the past",
+                 clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &past, NULL));
         YESNO("returned quickly", now(CLOCK_MONOTONIC) - t0 < 1000000000LL);
 
-        CHECK_RC("clock_nanosleep REALTIME 1ms", clock_nanosleep(CLOCK_REALTIME, 0, &(struct timespec){0, 1000000}, NULL));
+        CHECK_RC("clock_nanosleep REALTIME 1ms",
+                 clock_nanosleep(CLOCK_REALTIME, 0, &(struct timespec){0, 1000000}, NULL));
         CHECK_RC("clock_nanosleep bad clock", clock_nanosleep(12345, 0, &req, NULL));
-        CHECK_RC("clock_nanosleep THREAD_CPUTIME", clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL));
-        CHECK_RC("clock_nanosleep bad nsec", clock_nanosleep(CLOCK_MONOTONIC, 0, &(struct timespec){0, 2000000000}, NULL));
-        CHECK("clock_nanosleep raw bad flags", syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0x10, &(struct timespec){0, 1}, NULL));
+        CHECK_RC("clock_nanosleep THREAD_CPUTIME",
+                 clock_nanosleep(CLOCK_THREAD_CPUTIME_ID, 0, &req, NULL));
+        CHECK_RC("clock_nanosleep bad nsec",
+                 clock_nanosleep(CLOCK_MONOTONIC, 0, &(struct timespec){0, 2000000000}, NULL));
+        CHECK("clock_nanosleep raw bad flags",
+              syscall(SYS_clock_nanosleep, CLOCK_MONOTONIC, 0x10, &(struct timespec){0, 1}, NULL));
 
         t0 = now(CLOCK_MONOTONIC);
         CHECK("usleep 5000", usleep(5000));

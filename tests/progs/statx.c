@@ -17,10 +17,10 @@ struct t_statx {
         uint64_t spare[14];
 };
 
-#define T_STATX_TYPE 0x1U
-#define T_STATX_MODE 0x2U
-#define T_STATX_NLINK 0x4U
-#define T_STATX_SIZE 0x200U
+#define T_STATX_TYPE        0x1U
+#define T_STATX_MODE        0x2U
+#define T_STATX_NLINK       0x4U
+#define T_STATX_SIZE        0x200U
 #define T_STATX_BASIC_STATS 0x7ffU
 
 static void show(const char *label, long r, struct t_statx *x)
@@ -82,7 +82,8 @@ int main(void)
         show("statx bad flags", r, &x);
         r = sx(AT_FDCWD, "x.txt", 0, 0x80000000U, &x);
         show("statx reserved mask bit", r, &x);
-        CHECK("statx bad buf", syscall(SYS_statx, AT_FDCWD, "x.txt", 0, T_STATX_BASIC_STATS, BADPTR));
+        CHECK("statx bad buf",
+              syscall(SYS_statx, AT_FDCWD, "x.txt", 0, T_STATX_BASIC_STATS, BADPTR));
         CHECK("statx bad path", syscall(SYS_statx, AT_FDCWD, BADPTR, 0, T_STATX_BASIC_STATS, &x));
         MUST(close(fd));
         return 0;

@@ -69,26 +69,34 @@
 /* A pointer that is never mapped: the kernel must answer EFAULT. */
 #define BADPTR ((void *)1)
 
+/* errno -> its name ("ENOENT"); unknown values print as "E#<n>". */
 static inline const char *errname(int e)
 {
         static char buf[32];
-        switch (e) {
-#define E(x)                                                                                       \
-        case x:                                                                                    \
-                return #x;
-                E(EPERM) E(ENOENT) E(ESRCH) E(EINTR) E(EIO) E(ENXIO) E(E2BIG) E(ENOEXEC) E(EBADF)
-                E(ECHILD) E(EAGAIN) E(ENOMEM) E(EACCES) E(EFAULT) E(ENOTBLK) E(EBUSY) E(EEXIST)
-                E(EXDEV) E(ENODEV) E(ENOTDIR) E(EISDIR) E(EINVAL) E(ENFILE) E(EMFILE) E(ENOTTY)
-                E(ETXTBSY) E(EFBIG) E(ENOSPC) E(ESPIPE) E(EROFS) E(EMLINK) E(EPIPE) E(EDOM)
-                E(ERANGE) E(EDEADLK) E(ENAMETOOLONG) E(ENOLCK) E(ENOSYS) E(ENOTEMPTY) E(ELOOP)
-                E(ENOMSG) E(EIDRM) E(ENODATA) E(ETIME) E(EOVERFLOW) E(EILSEQ) E(ENOTSOCK)
-                E(EOPNOTSUPP) E(EAFNOSUPPORT) E(EADDRINUSE) E(ECONNREFUSED) E(ETIMEDOUT)
-                E(EALREADY) E(EINPROGRESS) E(ESTALE) E(EDQUOT) E(ECANCELED) E(EOWNERDEAD)
-                E(ENOTRECOVERABLE) E(ECONNRESET) E(ENOTCONN) E(EDESTADDRREQ) E(EMSGSIZE)
+        /* clang-format off */
+#define E(x) {x, #x}
+        static const struct {
+                int num;
+                const char *name;
+        } names[] = {
+                E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
+                E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES),
+                E(EFAULT), E(ENOTBLK), E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV),
+                E(ENOTDIR), E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY),
+                E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK),
+                E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG), E(ENOLCK),
+                E(ENOSYS), E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ENODATA),
+                E(ETIME), E(EOVERFLOW), E(EILSEQ), E(ENOTSOCK), E(EDESTADDRREQ),
+                E(EMSGSIZE), E(EOPNOTSUPP), E(EAFNOSUPPORT), E(EADDRINUSE),
+                E(ECONNRESET), E(ENOTCONN), E(ETIMEDOUT), E(ECONNREFUSED),
+                E(EALREADY), E(EINPROGRESS), E(ESTALE), E(EDQUOT), E(ECANCELED),
+                E(EOWNERDEAD), E(ENOTRECOVERABLE), {0, "OK(errno=0)"},
+        };
 #undef E
-        case 0:
-                return "OK(errno=0)";
-        }
+        /* clang-format on */
+        for (unsigned i = 0; i < sizeof names / sizeof names[0]; i++)
+                if (names[i].num == e)
+                        return names[i].name;
         snprintf(buf, sizeof buf, "E#%d", e);
         return buf;
 }
@@ -140,8 +148,7 @@ static inline void t_report(const char *label, long r, int e, int show_value)
         do {                                                                                       \
                 errno = 0;                                                                         \
                 if ((long)(expr) == -1) {                                                          \
-                        printf("SETUP FAILED line %d: %s: %s\n", __LINE__, #expr,                  \
-                               errname(errno));                                                    \
+                        printf("SETUP FAILED line %d: %s: %s\n", __LINE__, #expr, errname(errno)); \
                         fflush(stdout);                                                            \
                         exit(99);                                                                  \
                 }                                                                                  \

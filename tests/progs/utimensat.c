@@ -68,7 +68,8 @@ int main(void)
         CHECK("utimensat on dir via dirfd", utimensat(dfd, "tdir", ts, 0));
         times_of("dir", "tdir");
         if (symlink("tm.txt", "tlink") == 0) {
-                CHECK("utimensat AT_SYMLINK_NOFOLLOW", utimensat(dfd, "tlink", f, AT_SYMLINK_NOFOLLOW));
+                CHECK("utimensat AT_SYMLINK_NOFOLLOW",
+                      utimensat(dfd, "tlink", f, AT_SYMLINK_NOFOLLOW));
                 times_of("target unchanged", "tm.txt");
                 MUST(lstat("tlink", &st));
                 SAY("link mtime: %ld", (long)st.st_mtime);
