@@ -178,6 +178,10 @@ def run_nto(
     itself runs with the harness's own environment."""
     full_env = dict(BASE_ENV if env is None else env)
     cmd = list(nto if nto is not None else nto_command())
+    if not Path(cmd[0]).exists():
+        raise FileNotFoundError(
+            f"nto not found at {cmd[0]} (build it, or set NTO=...; "
+            "NTO=tests/fake_nto.py self-checks the harness)")
     cmd += ["run", "--platform", platform, "--mount", f"{workdir}:{GUEST_DIR}", "--cwd", GUEST_DIR]
     for k, v in full_env.items():
         cmd += ["--env", f"{k}={v}"]
