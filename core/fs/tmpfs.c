@@ -491,7 +491,8 @@ static int t_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 		return -ENOTDIR;
 	if (S_ISDIR(n->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
-	if ((flags & O_TRUNC) && S_ISREG(n->mode) && acc != O_RDONLY) {
+	/* Linux truncates on O_TRUNC whatever the access mode. */
+	if ((flags & O_TRUNC) && S_ISREG(n->mode)) {
 		r = set_size(n, 0);
 		if (r < 0)
 			return r;
@@ -572,8 +573,42 @@ static bool is_ancestor(struct tnode *a, struct tnode *n)
 	}
 }
 
+/* RENAME_EXCHANGE: the two names swap the nodes they point at. */
+static int exchange(struct mount *m, const char *from, const char *to)
+{
+	struct tdent *a, *b;
+	int r = find_dent(m, from, &a);
+
+	if (r == 0)
+		r = find_dent(m, to, &b);
+	if (r < 0)
+		return r;
+	if (a == b)
+		return 0;
+	if ((S_ISDIR(a->node->mode) && is_ancestor(a->node, b->dir)) ||
+	    (S_ISDIR(b->node->mode) && is_ancestor(b->node, a->dir)))
+		return -EINVAL;
+	struct tnode *na = a->node, *nb = b->node;
+	if (S_ISDIR(na->mode) != S_ISDIR(nb->mode) && a->dir != b->dir) {
+		int d = S_ISDIR(na->mode) ? 1 : -1; /* a's dir moves to b's parent */
+		a->dir->nlink -= d;
+		b->dir->nlink += d;
+	}
+	a->node = nb;
+	b->node = na;
+	if (S_ISDIR(na->mode))
+		na->dent = b;
+	if (S_ISDIR(nb->mode))
+		nb->dent = a;
+	na->ctime = nb->ctime = ktime_real();
+	return 0;
+}
+
 static int t_rename(struct mount *m, const char *from, const char *to, unsigned int flags)
 {
+	if (flags & RENAME_EXCHANGE)
+		return exchange(m, from, to);
+
 	struct tdent *src, *dst;
 	struct tnode *dparent;
 	int r;

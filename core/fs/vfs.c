@@ -119,6 +119,16 @@ static bool ends_in_dir_ref(const char *path)
 	return !*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0;
 }
 
+/* A path ending in '/' that names an existing non-directory is ENOTDIR. */
+static int check_dir_only(struct vpath *vp)
+{
+	struct kstat st;
+
+	if (!vp->dir_only || vp->m->ops->stat(vp->m, vp->rel, &st) < 0)
+		return 0;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 int vfs_resolve(int dirfd, const char *path, int flags, struct vpath *out)
 {
 	char *base;
@@ -154,7 +164,11 @@ int vfs_resolve(int dirfd, const char *path, int flags, struct vpath *out)
 			out->m = m;
 			out->abs = abs;
 			out->rel = rel;
-			return 0;
+			out->dir_only = ends_in_dir_ref(path);
+			r = check_dir_only(out);
+			if (r == 0)
+				return 0;
+			break;
 		}
 		if (r > 0)
 			r = splice_link(abs, m, rel, consumed, link);
@@ -214,6 +228,10 @@ int vfs_open(int dirfd, const char *path, int flags, mode_t mode, struct file **
 	r = vfs_resolve(dirfd, path, follow, &vp);
 	if (r < 0)
 		return r;
+	if (vp.dir_only && (flags & O_CREAT)) {
+		r = -EISDIR;
+		goto out;
+	}
 	if (vp.m->readonly && (is_write_mode(flags) || (flags & (O_CREAT | O_TRUNC)))) {
 		struct kstat st;
 		r = vp.m->ops->stat(vp.m, vp.rel, &st);

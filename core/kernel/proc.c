@@ -142,7 +142,9 @@ __noreturn void proc_exit(int wstatus)
 {
 	struct fdtable *t = &current->proc->fdt;
 
-	/* Closing flushes host files; the console needs nothing more. */
+	/* Shared file mappings reach their files before the files close. */
+	filemap_writeback(current->proc->mm, current->proc->mm->user_min,
+			  current->proc->mm->user_max - current->proc->mm->user_min);
 	for (int fd = 0; fd < t->cap; fd++) {
 		if (t->files[fd])
 			fd_close(fd);

@@ -335,19 +335,44 @@ long sys_mkdir(const char __user *path, mode_t mode)
 	return sys_mkdirat(AT_FDCWD, path, mode);
 }
 
+/* What Linux says for a last component of "." or "..", which the textual
+ * resolver would otherwise fold away. */
+static int dot_last(const char *path, bool dir)
+{
+	const char *last = strrchr(path, '/');
+
+	last = last ? last + 1 : path;
+	if (strcmp(last, ".") == 0)
+		return dir ? -EINVAL : -EISDIR;
+	if (strcmp(last, "..") == 0)
+		return dir ? -ENOTEMPTY : -EISDIR;
+	return 0;
+}
+
 long sys_unlinkat(int dirfd, const char __user *upath, int flags)
 {
 	struct vpath vp;
+	char *path;
 	int r;
 
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
-	r = resolve_user(dirfd, upath, 0, false, &vp, NULL);
+	r = resolve_user(dirfd, upath, 0, false, &vp, &path);
+	if (r == 0) {
+		r = dot_last(path, flags & AT_REMOVEDIR);
+		kfree(path);
+		if (r < 0) {
+			vpath_free(&vp);
+			return r;
+		}
+	}
 	if (r < 0)
 		return r;
 	r = writable(&vp);
 	if (r == 0 && !vp.rel[0])
-		r = -EBUSY; /* a mount point */
+		r = (flags & AT_REMOVEDIR) ? -EBUSY : -EISDIR; /* a mount point */
+	if (r == 0 && vp.dir_only && !(flags & AT_REMOVEDIR))
+		r = -ENOTDIR;
 	if (r == 0)
 		r = vp.m->ops->unlink ? vp.m->ops->unlink(vp.m, vp.rel, flags & AT_REMOVEDIR) : -EPERM;
 	vpath_free(&vp);
@@ -372,8 +397,10 @@ long sys_renameat2(int ofd, const char __user *from, int nfd, const char __user 
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return -EINVAL;
-	if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
-		return -EINVAL; /* not supported on NTO file systems, as on tmpfs for WHITEOUT */
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return -EINVAL;
+	if (flags & RENAME_WHITEOUT)
+		return -EINVAL; /* no overlay whiteouts, as on tmpfs */
 	r = resolve_user(ofd, from, 0, false, &a, NULL);
 	if (r < 0)
 		return r;
@@ -386,6 +413,11 @@ long sys_renameat2(int ofd, const char __user *from, int nfd, const char __user 
 		r = -EXDEV;
 	else
 		r = writable(&a);
+	if (r == 0 && (a.dir_only || b.dir_only)) {
+		struct kstat st;
+		if (a.m->ops->stat(a.m, a.rel, &st) == 0 && !S_ISDIR(st.st_mode))
+			r = -ENOTDIR;
+	}
 	if (r == 0)
 		r = a.m->ops->rename ? a.m->ops->rename(a.m, a.rel, b.rel, flags) : -EPERM;
 	vpath_free(&a);

@@ -24,6 +24,7 @@ struct proc {
 	char *exe; /* guest path of the running program */
 	uptr arg_start, arg_end, env_start, env_end;
 	ksigset_t pending;
+	uint16_t rt_queued[NSIG + 1]; /* real-time signals queue, up to a limit */
 };
 
 struct thread {

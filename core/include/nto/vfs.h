@@ -90,6 +90,7 @@ struct vpath {
 	struct mount *m;
 	char *abs; /* canonical absolute path (kmalloc'd) */
 	const char *rel; /* points into abs */
+	bool dir_only;   /* the path ended in '/': it must name a directory */
 };
 
 #define VFS_FOLLOW 1 /* follow a final symlink */
