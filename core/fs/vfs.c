@@ -1,6 +1,7 @@
 /* The mount table, path resolution and open-file plumbing. */
 #include <nto/hal.h>
 #include <nto/kernel.h>
+#include <nto/lock.h>
 #include <nto/proc.h>
 #include <nto/vfs.h>
 
@@ -206,6 +207,7 @@ void file_put(struct file *f)
 	KASSERT(f->refs > 0);
 	if (--f->refs)
 		return;
+	lock_on_release(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	kfree(f->path);

@@ -1,6 +1,7 @@
 /* The process model of issue 2: one process with one thread. */
 #include <nto/hal.h>
 #include <nto/kernel.h>
+#include <nto/lock.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
 
@@ -79,6 +80,7 @@ int fd_close(int fd)
 	if (!f)
 		return -EBADF;
 	current->proc->fdt.files[fd] = NULL;
+	lock_on_close(f);
 	file_put(f);
 	return 0;
 }

@@ -530,9 +530,16 @@ long sys_fsync(int fd)
 {
 	struct file *f = fd_get(fd);
 
+	struct kstat st;
+
 	if (!f)
 		return -EBADF;
-	return f->ops->sync ? f->ops->sync(f) : 0;
+	if (f->ops->sync)
+		return f->ops->sync(f);
+	/* In-TEE files are always "on disk"; pipes and devices cannot sync. */
+	if (f->ops->stat && f->ops->stat(f, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+		return 0;
+	return -EINVAL;
 }
 
 long sys_fdatasync(int fd)

@@ -43,6 +43,7 @@ const struct syscall_desc syscall_table[] = {
 	S(62, kill, "dd"),
 	S(63, uname, "p"),
 	S(72, fcntl, "fdx"),
+	S(73, flock, "fd"),
 	S(74, fsync, "f"),
 	S(75, fdatasync, "f"),
 	S(76, truncate, "sd"),

@@ -36,6 +36,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg);
 long sys_pipe(int __user *fds);
 long sys_pipe2(int __user *fds, int flags);
 long sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
+long sys_flock(int fd, int op);
 
 /* core/sys/fsmeta.c: names and metadata */
 long sys_stat(const char __user *path, struct kstat __user *st);
