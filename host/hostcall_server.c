@@ -628,16 +628,16 @@ static int64_t op_chmod(struct call *c)
 	return r;
 }
 
-static int to_timespec(int64_t ns, struct timespec *t)
+/* -1 is "leave alone"; other negative times are before 1970 and valid. */
+static void to_timespec(int64_t ns, struct timespec *t)
 {
-	if (ns == -1) {
-		*t = (struct timespec){.tv_nsec = UTIME_OMIT};
-		return 0;
-	}
-	if (ns < 0)
-		return -EINVAL;
 	*t = (struct timespec){.tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000};
-	return 0;
+	if (ns == -1)
+		t->tv_nsec = UTIME_OMIT;
+	else if (t->tv_nsec < 0) {
+		t->tv_sec--;
+		t->tv_nsec += 1000000000;
+	}
 }
 
 static int64_t op_utimens(struct call *c)
@@ -646,9 +646,10 @@ static int64_t op_utimens(struct call *c)
 	int fd;
 	long r;
 
-	if (to_timespec(c->q.arg[1], &ts[0]) < 0 || to_timespec(c->q.arg[2], &ts[1]) < 0 ||
-	    (c->q.arg[3] != 0 && c->q.arg[3] != 1))
+	if (c->q.arg[3] != 0 && c->q.arg[3] != 1)
 		return -EINVAL;
+	to_timespec(c->q.arg[1], &ts[0]);
+	to_timespec(c->q.arg[2], &ts[1]);
 	fd = obj_open(c, true, O_PATH | (c->q.arg[3] ? O_NOFOLLOW : 0));
 	if (fd < 0)
 		return fd;
@@ -870,7 +871,8 @@ int hc_serve(struct hc_server *s, const struct hc_msg *req, const void *in, stru
 	resp->ret = r;
 	resp->len = c.outlen;
 	if (r == 0 && c.q.op == HC_EXIT && c.q.magic == HC_MAGIC) {
-		*exit_status = (int)(c.q.arg[0] & 0xff);
+		if (exit_status)
+			*exit_status = (int)(c.q.arg[0] & 0xff);
 		return 1;
 	}
 	return 0;

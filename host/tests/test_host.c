@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -567,7 +568,23 @@ static void test_srv_namespace_ops(void **state)
 	assert_int_equal(stat(p, &st), 0);
 	assert_int_equal(st.st_atim.tv_sec, 5); /* -1 left atime alone */
 	assert_int_equal(st.st_mtim.tv_sec, 1);
-	assert_int_equal(pcall(s, HC_UTIMENS, 0, -5, -1, 1, "b", 0), -EINVAL);
+	/* before 1970 */
+	assert_int_equal(pcall(s, HC_UTIMENS, 0, -1500000000LL, -1, 1, "b", 0), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_atim.tv_sec, -2);
+	assert_int_equal(st.st_atim.tv_nsec, 500000000);
+	assert_int_equal(pcall(s, HC_UTIMENS, 0, 0, 0, 7, "b", 0), -EINVAL);
+	/* nofollow touches the link itself; follow reaches its target */
+	char lp[400];
+	path_in(lp, sizeof(lp), mnt, "ln");
+	assert_int_equal(pcall(s, HC_UTIMENS, 0, 3000000000LL, 3000000000LL, 1, "ln", 0), 0);
+	assert_int_equal(lstat(lp, &st), 0);
+	assert_int_equal(st.st_mtim.tv_sec, 3);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mtim.tv_sec, 1);
+	assert_int_equal(pcall(s, HC_UTIMENS, 0, -1, 4000000000LL, 0, "ln", 0), 0);
+	assert_int_equal(stat(p, &st), 0);
+	assert_int_equal(st.st_mtim.tv_sec, 4);
 	/* unlink and rmdir */
 	assert_int_equal(pcall(s, HC_UNLINK, 0, 0, 0, 0, "d", 0), -EISDIR);
 	assert_int_equal(pcall(s, HC_UNLINK, 0, 1, 0, 0, "d", 0), 0);
@@ -773,6 +790,43 @@ static void test_srv_console_close(void **state)
 	assert_true(fcntl(2, F_GETFD) >= 0);
 }
 
+struct poller {
+	struct hc_server *s;
+	int64_t h;
+	struct hc_msg resp;
+};
+
+static void *poll_thread(void *arg)
+{
+	struct poller *p = arg;
+	struct hc_msg q = {.magic = HC_MAGIC, .op = HC_POLL, .seq = 1, .arg = {p->h, POLLIN, 300}};
+	int st;
+
+	hc_serve(p->s, &q, NULL, &p->resp, NULL, &st);
+	return NULL;
+}
+
+/* A close while another thread waits on the handle: the wait finishes on the
+ * same host fd, and only then is the fd closed and the slot reused. */
+static void test_srv_close_during_poll(void **state)
+{
+	struct poller p = {.s = *state};
+	char fifo[400];
+	pthread_t t;
+
+	path_in(fifo, sizeof(fifo), mnt, "fifo");
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	p.h = pcall(p.s, HC_OPEN, 0, O_RDONLY | O_NONBLOCK, 0, 0, "fifo", 0);
+	assert_true(p.h >= 3);
+	assert_int_equal(pthread_create(&t, NULL, poll_thread, &p), 0);
+	usleep(50000);
+	assert_int_equal(call(p.s, HC_CLOSE, p.h, 0, 0, 0, NULL, 0, 0), 0);
+	assert_int_equal(call(p.s, HC_POLL, p.h, POLLIN, 0, 0, NULL, 0, 0), -EBADF);
+	pthread_join(t, NULL);
+	assert_true(p.resp.ret >= 0);
+	assert_int_equal(pcall(p.s, HC_OPEN, 0, O_RDONLY, 0, 0, ".", 0), p.h);
+}
+
 /* Random requests (with the console handles left out, so nothing blocks or
  * prints) must only ever produce clean replies. */
 static void test_srv_fuzz(void **state)
@@ -829,6 +883,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_srv_malformed, server_setup, server_teardown),
 		cmocka_unit_test_setup_teardown(test_srv_misc, server_setup, server_teardown),
 		cmocka_unit_test(test_srv_console_close),
+		cmocka_unit_test_setup_teardown(test_srv_close_during_poll, server_setup, server_teardown),
 		cmocka_unit_test_setup_teardown(test_srv_fuzz, server_setup, server_teardown),
 	};
 
