@@ -13,7 +13,9 @@ _host_saved_goal := $(.DEFAULT_GOAL)
 
 HOST_CC      ?= gcc
 NTO_INCLUDE  ?= core/include
-HOST_CFLAGS  ?= -std=gnu11 -Wall -Wextra -Werror -O2 -I $(NTO_INCLUDE)
+HOST_CFLAGS  ?= -std=gnu11 -Wall -Wextra -Werror -O2
+# the protocol headers (nto/hostcall.h, nto/image.h, nto/bootargs.h)
+HOST_INC     := -I $(NTO_INCLUDE)
 HOST_LIBS    ?= -lcrypto
 HOST_BUILD   ?= build/host
 HOST_TBUILD  ?= build/host-tests
@@ -27,15 +29,17 @@ HOST_LIB_SRCS := host/image.c host/hostcall_server.c
 
 $(HOST_BUILD)/%.o: host/%.c $(HOST_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -MMD -MP -c $< -o $@
 
 $(HOST_TBUILD)/test_host: host/tests/test_host.c $(HOST_LIB_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -O1 -g $(HOST_SAN) -o $@ host/tests/test_host.c $(HOST_LIB_SRCS) -lcmocka $(HOST_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -O1 -g $(HOST_SAN) -o $@ host/tests/test_host.c $(HOST_LIB_SRCS) -lcmocka $(HOST_LIBS)
 
 $(HOST_TBUILD)/nto-fake: host/nto.c host/tests/fake_launch.c $(HOST_LIB_SRCS) $(HOST_HDRS)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(HOST_CFLAGS) -O1 -g $(HOST_SAN) -o $@ host/nto.c host/tests/fake_launch.c $(HOST_LIB_SRCS) $(HOST_LIBS)
+	$(HOST_CC) $(HOST_CFLAGS) $(HOST_INC) -O1 -g $(HOST_SAN) -o $@ host/nto.c host/tests/fake_launch.c $(HOST_LIB_SRCS) $(HOST_LIBS)
+
+-include $(HOST_OBJS:.o=.d)
 
 .PHONY: host-unit host-cli host-check
 host-unit: $(HOST_TBUILD)/test_host

@@ -167,7 +167,8 @@ static int64_t handle_new(struct hc_server *s, int fd)
 	pthread_mutex_lock(&s->lock);
 	for (int i = 3; i < HC_SERVER_MAX_HANDLES; i++) {
 		if (s->h[i].state == H_FREE) {
-			s->h[i] = (struct handle){.fd = fd, .refs = 1, .state = H_OPEN, .own = true};
+			s->h[i] =
+				(struct handle){.fd = fd, .refs = 1, .state = H_OPEN, .own = true};
 			pthread_mutex_unlock(&s->lock);
 			return i;
 		}
@@ -192,7 +193,8 @@ static int get_paths(const struct call *c, int count, struct paths *p)
 	p->a = p->buf;
 	n1 = strlen(p->a) + 1;
 	p->b = count == 2 ? p->buf + n1 : NULL;
-	if ((count == 1 && n1 != len) || (count == 2 && (n1 >= len || n1 + strlen(p->b) + 1 != len)))
+	if ((count == 1 && n1 != len) ||
+	    (count == 2 && (n1 >= len || n1 + strlen(p->b) + 1 != len)))
 		return -EINVAL;
 	if (n1 > HC_MAX_PATH || (p->b && strlen(p->b) >= HC_MAX_PATH))
 		return -ENAMETOOLONG;

@@ -113,7 +113,8 @@ static int dedup(struct layout *L)
 /* Names the host file in the message: the caller only sees an errno. */
 static int report(const char *host, int err)
 {
-	const char *why = err == -ESTALE ? "file changed while it was being packed" : strerror(-err);
+	const char *why =
+		err == -ESTALE ? "file changed while it was being packed" : strerror(-err);
 
 	fprintf(stderr, "nto: %s: %s\n", host, why);
 	return err;
@@ -220,8 +221,11 @@ static int fill(const struct layout *L, const struct image_file *files, uint8_t 
 	memcpy(img, &h, sizeof(h));
 	for (size_t i = 0; i < L->n; i++) {
 		const struct node *nd = &L->v[i];
-		struct img_entry e = {.path_off = soff, .path_len = (uint32_t)nd->len,
-				      .mode = nd->mode, .data_off = nd->data_off, .size = nd->size};
+		struct img_entry e = {.path_off = soff,
+				      .path_len = (uint32_t)nd->len,
+				      .mode = nd->mode,
+				      .data_off = nd->data_off,
+				      .size = nd->size};
 		memcpy(img + sizeof(h) + i * sizeof(e), &e, sizeof(e));
 		memcpy(str + soff, nd->path, nd->len); /* NUL comes from calloc */
 		soff += (uint32_t)nd->len + 1;

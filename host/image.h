@@ -14,7 +14,8 @@
 struct image_file {
 	const char *guest; /* absolute, normalized guest path ("/bin/sh"); not "/" */
 	const char *host;  /* S_IFREG: host file whose bytes are packed (symlinks followed);
-			      S_IFLNK: host symlink whose target is packed; S_IFDIR: ignored, may be NULL */
+			      S_IFLNK: host symlink whose target is packed; S_IFDIR: ignored, may be
+			      NULL */
 	uint32_t mode;     /* S_IFREG, S_IFDIR or S_IFLNK | permission bits (07777) */
 };
 

@@ -26,11 +26,11 @@
 #define NTO_VERSION "0.1.0"
 #endif
 
-#define EXIT_USAGE    2
-#define EXIT_NOEXEC   126
-#define EXIT_NOTFOUND 127
-#define MAX_INTERP    4       /* levels of #! interpreters, as the Linux kernel allows */
-#define MAX_STRING    65536   /* longest boot string the core accepts */
+#define EXIT_USAGE      2
+#define EXIT_NOEXEC     126
+#define EXIT_NOTFOUND   127
+#define MAX_INTERP      4     /* levels of #! interpreters, as the Linux kernel allows */
+#define MAX_STRING      65536 /* longest boot string the core accepts */
 #define DEFAULT_ENCLAVE (1ULL << 30)
 
 struct mountopt {
@@ -55,9 +55,9 @@ struct opts {
 	char cwd[HC_MAX_PATH];
 	uint64_t enclave_size;
 	bool strace, verbose, help;
-	const char *program; /* as typed */
+	const char *program;    /* as typed */
 	char exec[HC_MAX_PATH]; /* guest path of the program: /bin/<basename> */
-	char **args;         /* after PROGRAM */
+	char **args;            /* after PROGRAM */
 	int nargs;
 };
 
@@ -171,10 +171,22 @@ static bool parse_size(const char *s, uint64_t *out)
 	if (errno)
 		return false;
 	switch (*end | 0x20) {
-	case 'k': shift = 10; end++; break;
-	case 'm': shift = 20; end++; break;
-	case 'g': shift = 30; end++; break;
-	case 't': shift = 40; end++; break;
+	case 'k':
+		shift = 10;
+		end++;
+		break;
+	case 'm':
+		shift = 20;
+		end++;
+		break;
+	case 'g':
+		shift = 30;
+		end++;
+		break;
+	case 't':
+		shift = 40;
+		end++;
+		break;
 	}
 	if (shift && (!strcasecmp(end, "ib") || !strcasecmp(end, "b")))
 		end += strlen(end);
@@ -287,8 +299,8 @@ static int opt_cwd(struct opts *o, const char *v)
 /* Handles one option with a value; returns 0, an exit status, or -1 if not one. */
 static int opt_valued(struct opts *o, int argc, char **argv, int *i)
 {
-	static const char *names[] = {"--platform", "--mount", "--env", "--cwd", "--add",
-				      "--enclave-size"};
+	static const char *names[] = {"--platform", "--mount", "--env",
+				      "--cwd",      "--add",   "--enclave-size"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
 		const char *v = optval(argc, argv, i, names[k]);
@@ -297,14 +309,22 @@ static int opt_valued(struct opts *o, int argc, char **argv, int *i)
 		if (v == missing)
 			return usage_error("option %s needs a value", names[k]);
 		switch (k) {
-		case 0: o->platform = v; return 0;
-		case 1: return opt_mount(o, v);
-		case 2: return opt_env(o, v);
-		case 3: return opt_cwd(o, v);
-		case 4: return opt_add(o, v);
+		case 0:
+			o->platform = v;
+			return 0;
+		case 1:
+			return opt_mount(o, v);
+		case 2:
+			return opt_env(o, v);
+		case 3:
+			return opt_cwd(o, v);
+		case 4:
+			return opt_add(o, v);
 		default:
 			if (!parse_size(v, &o->enclave_size))
-				return usage_error("--enclave-size %s: expected a size such as 256M or 1G (at least 1M)", v);
+				return usage_error("--enclave-size %s: expected a size such as "
+						   "256M or 1G (at least 1M)",
+						   v);
 			return 0;
 		}
 	}
@@ -358,10 +378,14 @@ static int check_platform(const char *p)
 	if (!strcmp(p, "sgx-sim"))
 		return 0;
 	if (!strcmp(p, "x86_64-vm") || !strcmp(p, "riscv64-vm"))
-		fprintf(stderr, "nto: platform '%s' is planned but not built yet (available: sgx-sim)\n", p);
+		fprintf(stderr,
+			"nto: platform '%s' is planned but not built yet (available: sgx-sim)\n",
+			p);
 	else
-		fprintf(stderr, "nto: unknown platform '%s' (available: sgx-sim; planned, not built "
-				"yet: x86_64-vm, riscv64-vm)\n", p);
+		fprintf(stderr,
+			"nto: unknown platform '%s' (available: sgx-sim; planned, not built "
+			"yet: x86_64-vm, riscv64-vm)\n",
+			p);
 	return EXIT_USAGE;
 }
 
@@ -439,6 +463,16 @@ static int find_program(const char *prog, char *out, size_t cap)
 
 /* ---- the file list ---- */
 
+/* Says why a host file cannot be packed; err is stat's errno, or 0 if stat worked. */
+static const char *not_regular(const struct stat *st, int err)
+{
+	if (err)
+		return strerror(err);
+	if (S_ISDIR(st->st_mode))
+		return "Is a directory (use --mount for directories)";
+	return "not a regular file";
+}
+
 /* Adds a regular host file at guest; the same host file twice at one path is merged. */
 static int pack_add(struct pack *pk, const char *guest, const char *host)
 {
@@ -447,9 +481,7 @@ static int pack_add(struct pack *pk, const char *guest, const char *host)
 
 	errno = 0;
 	if (stat(host, &st) < 0 || !S_ISREG(st.st_mode)) {
-		fprintf(stderr, "nto: %s: %s\n", host,
-			S_ISDIR(st.st_mode) ? "Is a directory (use --mount for directories)"
-					    : errno ? strerror(errno) : "not a regular file");
+		fprintf(stderr, "nto: %s: %s\n", host, not_regular(&st, errno));
 		return EXIT_USAGE;
 	}
 	for (int i = 0; i < pk->n; i++) {
@@ -482,7 +514,8 @@ static int pack_add(struct pack *pk, const char *guest, const char *host)
 		free(h);
 		return 1;
 	}
-	pk->v[pk->n] = (struct image_file){.guest = g, .host = h, .mode = S_IFREG | (st.st_mode & 07777)};
+	pk->v[pk->n] =
+		(struct image_file){.guest = g, .host = h, .mode = S_IFREG | (st.st_mode & 07777)};
 	pk->dev[pk->n] = st.st_dev;
 	pk->ino[pk->n++] = st.st_ino;
 	return 0;
@@ -544,7 +577,7 @@ static int pack_exec(struct pack *pk, const char *shown, const char *guest, cons
 	errno = 0;
 	if (stat(interp, &st) < 0 || !S_ISREG(st.st_mode)) {
 		fprintf(stderr, "nto: %s: bad interpreter %s: %s\n", shown, interp,
-			errno ? strerror(errno) : "not a regular file");
+			not_regular(&st, errno));
 		return EXIT_NOEXEC;
 	}
 	return pack_exec(pk, shown, ig, interp, depth + 1);
@@ -632,7 +665,8 @@ static int check_strings(const struct opts *o)
 		return usage_error("program name too long%s", "");
 	for (int i = 0; i < o->nargs; i++) {
 		if (strlen(o->args[i]) > MAX_STRING)
-			return usage_error("argument %.40s...: too long (at most 64 KiB)", o->args[i]);
+			return usage_error("argument %.40s...: too long (at most 64 KiB)",
+					   o->args[i]);
 	}
 	return 0;
 }
@@ -714,9 +748,13 @@ static int launch(const struct opts *o, const uint8_t *img, size_t len, const ch
 	if (!r)
 		r = make_boot(o, ids, &b);
 	if (!r) {
-		struct nto_launch l = {.image = img, .image_size = len, .boot = b.p,
-				       .boot_size = b.n, .server = s,
-				       .enclave_size = o->enclave_size, .verbose = o->verbose,
+		struct nto_launch l = {.image = img,
+				       .image_size = len,
+				       .boot = b.p,
+				       .boot_size = b.n,
+				       .server = s,
+				       .enclave_size = o->enclave_size,
+				       .verbose = o->verbose,
 				       .self_dir = dir};
 		self_dir(dir, sizeof(dir));
 		format_size(o->enclave_size, size, sizeof(size));

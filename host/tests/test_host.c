@@ -24,8 +24,8 @@
 #include "../hostcall_server.h"
 #include "../image.h"
 
-static char tmp[256];  /* the test's temporary root */
-static char mnt[300];  /* mounted as 0 (rw) and 1 (ro) */
+static char tmp[256];    /* the test's temporary root */
+static char mnt[300];    /* mounted as 0 (rw) and 1 (ro) */
 static char secret[300]; /* outside the mount: must never change */
 
 /* ---- helpers ---- */
@@ -56,7 +56,8 @@ static void rm_rf(const char *path)
 static int setup_all(void **state)
 {
 	(void)state;
-	snprintf(tmp, sizeof(tmp), "%s/nto-host-test-XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	snprintf(tmp, sizeof(tmp), "%s/nto-host-test-XXXXXX",
+		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
 	if (!mkdtemp(tmp))
 		return -1;
 	path_in(mnt, sizeof(mnt), tmp, "mnt");
@@ -292,8 +293,8 @@ static void test_image_errors(void **state)
 	char a[300];
 	uint8_t *img = NULL;
 	size_t len;
-	static const char *bad[] = {"", "x", "/", "//x", "/x/", "/x//y", "/./x", "/x/.", "/x/../y",
-				    "/.."};
+	static const char *bad[] = {"",      "x",    "/",    "//x",     "/x/",
+				    "/x//y", "/./x", "/x/.", "/x/../y", "/.."};
 
 	(void)state;
 	path_in(a, sizeof(a), tmp, "plain");
@@ -334,8 +335,12 @@ static uint64_t seq = 100;
 static int64_t call(struct hc_server *s, uint32_t op, int64_t a0, int64_t a1, int64_t a2,
 		    int64_t a3, const void *in, uint32_t len, uint32_t cap)
 {
-	struct hc_msg q = {.magic = HC_MAGIC, .op = op, .seq = ++seq, .arg = {a0, a1, a2, a3},
-			   .len = len, .cap = cap};
+	struct hc_msg q = {.magic = HC_MAGIC,
+			   .op = op,
+			   .seq = ++seq,
+			   .arg = {a0, a1, a2, a3},
+			   .len = len,
+			   .cap = cap};
 
 	memset(&R, 0xa5, sizeof(R));
 	R.rc = hc_serve(s, &q, in, &R.m, R.out, &R.status);
@@ -600,8 +605,8 @@ static void test_srv_beneath(void **state)
 {
 	struct hc_server *s = *state;
 	char p[400];
-	static const char *escapes[] = {"../secret", "/etc/passwd", "sub/../../secret", "..",
-					"esc/passwd", "up/secret", "sub/up2/secret"};
+	static const char *escapes[] = {"../secret",  "/etc/passwd", "sub/../../secret", "..",
+					"esc/passwd", "up/secret",   "sub/up2/secret"};
 
 	assert_int_equal(pcall(s, HC_MKDIR, 0, 0755, 0, 0, "sub", 0), 0);
 	/* host-made symlinks that point out of the mount */
@@ -841,7 +846,8 @@ static void test_srv_fuzz(void **state)
 		uint32_t op = (uint32_t)rand_r(&seed) % (HC_OP_COUNT + 2), len = 0;
 		int64_t a[4];
 		for (int k = 0; k < 4; k++)
-			a[k] = rand_r(&seed) % 3 ? rand_r(&seed) % 16 : (int64_t)rand_r(&seed) << 20;
+			a[k] = rand_r(&seed) % 3 ? rand_r(&seed) % 16
+						 : (int64_t)rand_r(&seed) << 20;
 		if (op == HC_READ || op == HC_WRITE || op == HC_POLL || op == HC_TTY ||
 		    op == HC_CLOSE || op == HC_FSTAT || op == HC_FSYNC || op == HC_FTRUNCATE ||
 		    op == HC_GETDENTS)
@@ -851,7 +857,8 @@ static void test_srv_fuzz(void **state)
 		if (op == HC_TRUNCATE || op == HC_FTRUNCATE)
 			a[1] &= 0xffff;
 		if (op == HC_OPEN)
-			a[1] = rand_r(&seed) & (O_ACCMODE | O_CREAT | O_TRUNC | O_DIRECTORY | O_APPEND);
+			a[1] = rand_r(&seed) &
+			       (O_ACCMODE | O_CREAT | O_TRUNC | O_DIRECTORY | O_APPEND);
 		if (rand_r(&seed) % 2) {
 			/* one or two plausible strings */
 			int n = sprintf((char *)in, "%s", words[rand_r(&seed) % 9]) + 1;
@@ -875,15 +882,18 @@ int main(void)
 		cmocka_unit_test(test_image_layout),
 		cmocka_unit_test(test_image_empty_and_sorting),
 		cmocka_unit_test(test_image_errors),
-		cmocka_unit_test_setup_teardown(test_srv_file_roundtrip, server_setup, server_teardown),
+		cmocka_unit_test_setup_teardown(test_srv_file_roundtrip, server_setup,
+						server_teardown),
 		cmocka_unit_test_setup_teardown(test_srv_getdents, server_setup, server_teardown),
-		cmocka_unit_test_setup_teardown(test_srv_namespace_ops, server_setup, server_teardown),
+		cmocka_unit_test_setup_teardown(test_srv_namespace_ops, server_setup,
+						server_teardown),
 		cmocka_unit_test_setup_teardown(test_srv_beneath, server_setup, server_teardown),
 		cmocka_unit_test_setup_teardown(test_srv_readonly, server_setup, server_teardown),
 		cmocka_unit_test_setup_teardown(test_srv_malformed, server_setup, server_teardown),
 		cmocka_unit_test_setup_teardown(test_srv_misc, server_setup, server_teardown),
 		cmocka_unit_test(test_srv_console_close),
-		cmocka_unit_test_setup_teardown(test_srv_close_during_poll, server_setup, server_teardown),
+		cmocka_unit_test_setup_teardown(test_srv_close_during_poll, server_setup,
+						server_teardown),
 		cmocka_unit_test_setup_teardown(test_srv_fuzz, server_setup, server_teardown),
 	};
 
