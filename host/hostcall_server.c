@@ -84,6 +84,8 @@ struct hc_server *hc_server_new(void)
 
 	if (!s)
 		return NULL;
+	/* The guest's umask was applied inside the TEE; modes arrive final. */
+	umask(0);
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_mutex_init(&s->dir_lock, NULL);
 	for (int i = 0; i < 3; i++)
@@ -534,7 +536,7 @@ static int64_t op_open(struct call *c)
 		return mfd;
 	/* Other flags (O_PATH, O_TMPFILE, O_DIRECT, ...) have no business on the host. */
 	fl &= allowed;
-	fd = beneath(mfd, p.a, (uint64_t)fl, (fl & O_CREAT) ? (uint64_t)(c->q.arg[2] & 01777) : 0);
+	fd = beneath(mfd, p.a, (uint64_t)fl, (fl & O_CREAT) ? (uint64_t)(c->q.arg[2] & 07777) : 0);
 	if (fd < 0)
 		return fd;
 	return handle_new(c->s, fd);
@@ -619,11 +621,11 @@ static int64_t op_chmod(struct call *c)
 
 	if (fd < 0)
 		return fd;
-	r = syscall(SYS_fchmodat2, fd, "", (mode_t)(c->q.arg[1] & 01777), AT_EMPTY_PATH);
+	r = syscall(SYS_fchmodat2, fd, "", (mode_t)(c->q.arg[1] & 07777), AT_EMPTY_PATH);
 	if (r < 0 && errno == ENOSYS) {
 		/* before Linux 6.6: the fd's /proc link names exactly the object opened */
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
-		r = chmod(proc, (mode_t)(c->q.arg[1] & 01777));
+		r = chmod(proc, (mode_t)(c->q.arg[1] & 07777));
 	}
 	r = ret_errno(r);
 	close(fd);
@@ -701,7 +703,7 @@ static int64_t op_mkdir(struct call *c)
 	if (at.dot) /* "." and ".." always exist */
 		r = -EEXIST;
 	if (r == 0)
-		r = ret_errno(mkdirat(at.dirfd, at.name, (mode_t)(c->q.arg[1] & 01777)));
+		r = ret_errno(mkdirat(at.dirfd, at.name, (mode_t)(c->q.arg[1] & 07777)));
 	at_close(&at);
 	return r;
 }
@@ -800,6 +802,39 @@ static int64_t op_clock(struct call *c)
 	return ts_ns(t);
 }
 
+/* Where an open handle is now, relative to its mount: directories move. */
+static int64_t op_fpath(struct call *c)
+{
+	char link[64], at[PATH_MAX], root[PATH_MAX];
+	int mfd = mount_get(c, false), fd;
+	ssize_t n, m;
+
+	if (mfd < 0)
+		return mfd;
+	fd = handle_get(c, c->q.arg[1]);
+	if (fd < 0)
+		return fd;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, at, sizeof(at) - 1);
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", mfd);
+	m = readlink(link, root, sizeof(root) - 1);
+	if (n < 0 || m < 0)
+		return -EIO;
+	at[n] = root[m] = 0;
+	if (strcmp(at, root) == 0)
+		n = snprintf(at, sizeof(at), ".");
+	else if (strncmp(at, root, (size_t)m) == 0 && at[m] == '/')
+		memmove(at, at + m + 1, (size_t)(n - m));
+	else
+		return -EXDEV; /* moved out of the mount, or deleted */
+	n = (ssize_t)strlen(at);
+	if ((size_t)n > c->cap)
+		return -ENAMETOOLONG;
+	memcpy(c->out, at, (size_t)n);
+	c->outlen = (uint32_t)n;
+	return n;
+}
+
 static int64_t op_nop(struct call *c)
 {
 	(void)c;
@@ -835,6 +870,7 @@ static const struct {
 	[HC_POLL] = {op_poll, P_NONE},
 	[HC_EXIT] = {op_nop, P_NONE},
 	[HC_LINK] = {op_link, P_ANY},
+	[HC_FPATH] = {op_fpath, P_NONE},
 };
 
 /* Framing checks common to every op. */

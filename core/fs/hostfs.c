@@ -12,6 +12,7 @@
 struct hfile {
 	int64_t handle;
 	uint32_t mode;
+	struct mount *m;
 };
 
 static int64_t mount_id(struct mount *m)
@@ -163,7 +164,37 @@ static int hf_stat(struct file *f, struct kstat *st)
 		return (int)r;
 	if (got != sizeof(hs))
 		return -EIO;
-	return stat_from_host(&hs, 3, st);
+	return stat_from_host(&hs, h->m->dev, st);
+}
+
+/* A directory's current path: the host says where the handle is now, and
+ * the answer is checked to be a plain relative path before it is used. */
+static char *hf_getpath(struct file *f)
+{
+	struct hfile *h = f->priv;
+	char rel[PATH_MAX];
+	size_t got = 0;
+	int64_t a[4] = {(int64_t)(uptr)h->m->priv, h->handle, 0, 0};
+	int64_t r = hc_call(HC_FPATH, a, NULL, 0, rel, PATH_MAX - 1, &got);
+	char *out;
+
+	if (r < 0 || (uint64_t)r != got || !S_ISDIR(h->mode))
+		return f->path ? kstrdup(f->path) : NULL;
+	rel[got] = 0;
+	if (strlen(rel) != got || rel[0] == '/')
+		return NULL;
+	out = kmalloc(PATH_MAX);
+	if (out && path_canon(h->m->path, rel, out) < 0) {
+		kfree(out);
+		return NULL;
+	}
+	/* ".." inside the answer must not climb out of the mount. */
+	if (out && (strncmp(out, h->m->path, h->m->pathlen) != 0 ||
+		    (out[h->m->pathlen] != 0 && out[h->m->pathlen] != '/' && h->m->pathlen > 1))) {
+		kfree(out);
+		return NULL;
+	}
+	return out;
 }
 
 struct dent_state {
@@ -253,6 +284,7 @@ static const struct file_ops hostfs_file_ops = {
 	.sync = hf_sync,
 	.poll = hf_poll,
 	.release = hf_release,
+	.getpath = hf_getpath,
 	.seekable = true,
 };
 
@@ -273,6 +305,7 @@ static int h_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 		return (int)r;
 	}
 	h->handle = r;
+	h->m = m;
 	*out = file_alloc(&hostfs_file_ops, h, (uint32_t)flags);
 	if (!*out) {
 		int64_t a[4] = {r, 0, 0, 0};

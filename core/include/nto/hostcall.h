@@ -48,6 +48,7 @@ enum hc_op {
 	HC_POLL,      /* a0 handle, a1 events, a2 timeout ms         -> ret revents */
 	HC_EXIT,      /* a0 status; no reply */
 	HC_LINK,      /* a0 mount, data "old\0new\0" */
+	HC_FPATH,     /* a0 mount, a1 handle -> data: the handle's path in the mount now */
 	HC_OP_COUNT,
 	/* Platform-private ops (memory, threads) start here; the server hands
 	 * them to the platform's own handler. */
