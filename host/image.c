@@ -129,6 +129,10 @@ static int size_node(struct node *nd, const struct image_file *f)
 
 	switch (nd->mode & S_IFMT) {
 	case S_IFREG:
+		if (f->data) {
+			nd->size = f->len;
+			return 0;
+		}
 		if (stat(f->host, &st) < 0)
 			return report(f->host, -errno);
 		if (!S_ISREG(st.st_mode))
@@ -231,7 +235,9 @@ static int fill(const struct layout *L, const struct image_file *files, uint8_t 
 		soff += (uint32_t)nd->len + 1;
 		if ((nd->mode & S_IFMT) == S_IFLNK)
 			memcpy(img + nd->data_off, nd->target, nd->size);
-		if ((nd->mode & S_IFMT) == S_IFREG && nd->size) {
+		if ((nd->mode & S_IFMT) == S_IFREG && nd->size && files[nd->src].data) {
+			memcpy(img + nd->data_off, files[nd->src].data, nd->size);
+		} else if ((nd->mode & S_IFMT) == S_IFREG && nd->size) {
 			int r = read_exact(files[nd->src].host, img + nd->data_off, nd->size);
 			if (r < 0)
 				return r;
@@ -248,7 +254,7 @@ static int check_input(const struct image_file *files, int n)
 		const struct image_file *f = &files[i];
 		if (!f->guest || !image_path_ok(f->guest) || !mode_ok(f->mode))
 			return -EINVAL;
-		if ((f->mode & S_IFMT) != S_IFDIR && !f->host)
+		if ((f->mode & S_IFMT) != S_IFDIR && !f->host && !f->data)
 			return -EINVAL;
 	}
 	return 0;

@@ -17,6 +17,8 @@ struct image_file {
 			      S_IFLNK: host symlink whose target is packed; S_IFDIR: ignored, may be
 			      NULL */
 	uint32_t mode;     /* S_IFREG, S_IFDIR or S_IFLNK | permission bits (07777) */
+	const void *data;  /* S_IFREG only: if set, these len bytes are packed instead of host */
+	size_t len;
 };
 
 /*

@@ -474,6 +474,26 @@ static const char *not_regular(const struct stat *st, int err)
 }
 
 /* Adds a regular host file at guest; the same host file twice at one path is merged. */
+/* Makes room for one more file in the pack. */
+static int pack_grow(struct pack *pk)
+{
+	if (pk->n < pk->cap)
+		return 0;
+	int cap = pk->cap ? 2 * pk->cap : 16;
+	void *v = realloc(pk->v, (size_t)cap * sizeof(*pk->v));
+	void *d = v ? realloc(pk->dev, (size_t)cap * sizeof(*pk->dev)) : NULL;
+	void *in = d ? realloc(pk->ino, (size_t)cap * sizeof(*pk->ino)) : NULL;
+	if (v)
+		pk->v = v;
+	if (d)
+		pk->dev = d;
+	if (!in)
+		return -ENOMEM;
+	pk->ino = in;
+	pk->cap = cap;
+	return 0;
+}
+
 static int pack_add(struct pack *pk, const char *guest, const char *host)
 {
 	struct stat st = {0};
@@ -493,20 +513,8 @@ static int pack_add(struct pack *pk, const char *guest, const char *host)
 			pk->v[i].host, host);
 		return EXIT_USAGE;
 	}
-	if (pk->n == pk->cap) {
-		int cap = pk->cap ? 2 * pk->cap : 16;
-		void *v = realloc(pk->v, (size_t)cap * sizeof(*pk->v));
-		void *d = v ? realloc(pk->dev, (size_t)cap * sizeof(*pk->dev)) : NULL;
-		void *in = d ? realloc(pk->ino, (size_t)cap * sizeof(*pk->ino)) : NULL;
-		if (v)
-			pk->v = v;
-		if (d)
-			pk->dev = d;
-		if (!in)
-			return 1;
-		pk->ino = in;
-		pk->cap = cap;
-	}
+	if (pack_grow(pk) < 0)
+		return 1;
 	g = strdup(guest);
 	h = strdup(host);
 	if (!g || !h) {
@@ -583,6 +591,30 @@ static int pack_exec(struct pack *pk, const char *shown, const char *guest, cons
 	return pack_exec(pk, shown, ig, interp, depth + 1);
 }
 
+/* The identity the program runs with inside the TEE (root, as in a
+ * container), so that tools which print user names find them. Packed
+ * unless the user adds their own; fixed bytes, so measurements stay stable. */
+static const char etc_passwd[] = "root:x:0:0:root:/root:/bin/sh\n";
+static const char etc_group[] = "root:x:0:\n";
+
+static int pack_default(struct pack *pk, const char *guest, const char *text)
+{
+	for (int i = 0; i < pk->n; i++) {
+		if (strcmp(pk->v[i].guest, guest) == 0)
+			return 0;
+	}
+	if (pack_grow(pk) < 0)
+		return 1;
+	char *g = strdup(guest);
+	if (!g)
+		return 1;
+	pk->v[pk->n] = (struct image_file){.guest = g, .mode = S_IFREG | 0644, .data = text,
+					   .len = strlen(text)};
+	pk->dev[pk->n] = 0;
+	pk->ino[pk->n++] = 0;
+	return 0;
+}
+
 /* Collects every file of the image: the program, its interpreters, each --add. */
 static int collect(struct opts *o, const char *host, struct pack *pk)
 {
@@ -595,6 +627,10 @@ static int collect(struct opts *o, const char *host, struct pack *pk)
 	r = pack_exec(pk, o->program, o->exec, host, 0);
 	for (int i = 0; i < o->nadds && !r; i++)
 		r = pack_add(pk, o->adds[i].guest, o->adds[i].host);
+	if (!r)
+		r = pack_default(pk, "/etc/passwd", etc_passwd);
+	if (!r)
+		r = pack_default(pk, "/etc/group", etc_group);
 	return r;
 }
 
