@@ -76,7 +76,7 @@ static uint64_t vm_kb(void)
 static void gen_status(struct snap *s)
 {
 	struct proc *p = current->proc;
-	const char *name = p->exe ? strrchr(p->exe, '/') + 1 : "?";
+	const char *name = p->comm;
 
 	sp(s, "Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
 	   name, p->umask, p->pid, p->pid);
@@ -91,7 +91,7 @@ static void gen_status(struct snap *s)
 static void gen_stat(struct snap *s)
 {
 	struct proc *p = current->proc;
-	const char *name = p->exe ? strrchr(p->exe, '/') + 1 : "?";
+	const char *name = p->comm;
 
 	sp(s, "%d (%.15s) R %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 0 %lu %lu", p->pid, name,
 	   p->ppid, p->pgid, p->sid, vm_kb() << 10, vm_kb() >> 2);
@@ -147,9 +147,7 @@ static void gen_environ(struct snap *s)
 
 static void gen_comm(struct snap *s)
 {
-	const char *e = current->proc->exe;
-
-	sp(s, "%.15s\n", e ? strrchr(e, '/') + 1 : "?");
+	sp(s, "%.15s\n", current->proc->comm);
 }
 
 static void gen_loadavg(struct snap *s)

@@ -295,10 +295,32 @@ long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache)
 	return 0;
 }
 
+#define PR_SET_NAME       15
+#define PR_GET_NAME       16
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
+
 long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	       unsigned long a5)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	(void)option;
-	return -EINVAL;
+	char name[16];
+
+	(void)a3, (void)a4, (void)a5;
+	switch (option) {
+	case PR_SET_NAME:
+		if (copy_from_user(name, (void *)a2, 1) < 0)
+			return -EFAULT;
+		memset(name, 0, sizeof(name));
+		if (strncpy_from_user(name, (void *)a2, sizeof(name)) == -EFAULT)
+			return -EFAULT;
+		name[15] = 0;
+		memcpy(current->proc->comm, name, sizeof(name));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user((void *)a2, current->proc->comm, sizeof(current->proc->comm));
+	case PR_GET_NO_NEW_PRIVS:
+		return 0;
+	default:
+		return -EINVAL; /* as Linux does for an option it does not know */
+	}
 }
