@@ -67,6 +67,7 @@ $(B)/nto: $(HOST_OBJS) $(SGX_HOST_OBJS)
 	$(HOST_CC) -o $@ $^ -lcrypto
 
 -include tests/progs/progs.mk
+-include bench/bench.mk
 
 PYTEST := /usr/bin/python3 -m pytest -p no:cacheprovider
 

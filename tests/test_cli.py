@@ -201,3 +201,32 @@ def test_busybox_applet_via_argv0(dirs, platform):
     native = h.run_native(link, ["hello", "world"], a)
     guest = h.run_nto(link, ["hello", "world"], b, platform)
     h.assert_same(native, guest)
+
+
+def test_core_survives_a_syscall_storm(tmp_path, platform):
+    """Every syscall number with hostile arguments (tests/robust/): the
+    program must finish and the core must not panic."""
+    exe = tmp_path / "storm"
+    src = Path(__file__).parent / "robust" / "syscall_storm.c"
+    subprocess.run(["gcc", "-static", "-O1", "-o", str(exe), str(src)], check=True)
+    r = nto("run", "--platform", platform, str(exe), timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert b"survived" in r.stdout
+    assert b"panic" not in r.stderr
+
+
+def test_read_only_mount_refuses_writes(tmp_path, platform):
+    d = tmp_path / "ro"
+    d.mkdir()
+    (d / "keep.txt").write_text("original\n")
+    mount = ["run", "--platform", platform, "--mount", f"{d}:/m:ro"]
+    for applet in (["touch", "/m/new.txt"], ["rm", "/m/keep.txt"], ["mkdir", "/m/dir"],
+                   ["mv", "/m/keep.txt", "/m/moved.txt"], ["chmod", "600", "/m/keep.txt"]):
+        r = nto(*mount, BUSYBOX, *applet)
+        assert r.returncode == 1, (applet, r)
+        assert b"Read-only file system" in r.stderr, (applet, r.stderr)
+    r = nto(*mount, BUSYBOX, "cat", "/m/keep.txt")
+    assert r.returncode == 0 and r.stdout == b"original\n"
+    assert (d / "keep.txt").read_text() == "original\n"
+    assert sorted(p.name for p in d.iterdir()) == ["keep.txt"]
+    assert (d / "keep.txt").stat().st_mode & 0o777 == 0o644
