@@ -90,16 +90,16 @@ row "getpid, raw syscall, 200k (ns/op)" "$NAT" "$SGX" slow 20
 GETPID_NAT=$NAT
 GETPID_SGX=$SGX
 
-# 2. open + read 4 KiB + close. 5000 iterations: see docs/benchmarks.md
+# 2. open + read 4 KiB + close, 20000 iterations (enough to show any heap growth)
 # (hostfs reads leak core-heap address space, so a run of ~14k reads fails).
 echo "  open+read+close ..." >&2
 mkdir -p "$TMP/dir"
 head -c 4096 /dev/urandom >"$TMP/dir/f"
-pair min "$BIN/openread" "$TMP/dir/f" 5000 -- \
-	"$NTO" run --add "$TMP/dir/f:/data/f" "$BIN/openread" /data/f 5000
+pair min "$BIN/openread" "$TMP/dir/f" 20000 -- \
+	"$NTO" run --add "$TMP/dir/f:/data/f" "$BIN/openread" /data/f 20000
 row "open+read 4K+close, (a) file in image (ns/op)" "$NAT" "$SGX" slow -
-pair min "$BIN/openread" "$TMP/dir/f" 5000 -- \
-	"$NTO" run --mount "$TMP/dir:/host" "$BIN/openread" /host/f 5000
+pair min "$BIN/openread" "$TMP/dir/f" 20000 -- \
+	"$NTO" run --mount "$TMP/dir:/host" "$BIN/openread" /host/f 20000
 row "open+read 4K+close, (b) --mount host dir (ns/op)" "$NAT" "$SGX" slow -
 
 # 3. Sequential read of 256 MiB in 64 KiB chunks: page cache vs image.

@@ -539,6 +539,10 @@ static int64_t op_open(struct call *c)
 	fd = beneath(mfd, p.a, (uint64_t)fl, (fl & O_CREAT) ? (uint64_t)(c->q.arg[2] & 07777) : 0);
 	if (fd < 0)
 		return fd;
+	/* The reply may carry the new file's stat: it saves an HC_FSTAT. */
+	struct stat st;
+	if (c->cap >= sizeof(struct hc_stat) && fstat(fd, &st) == 0)
+		put_stat(c, &st);
 	return handle_new(c->s, fd);
 }
 

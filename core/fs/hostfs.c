@@ -84,7 +84,7 @@ static ssize_t hf_read(struct file *f, const struct iobuf *io, size_t n, int64_t
 
 	if (S_ISDIR(h->mode))
 		return -EISDIR;
-	buf = kmalloc(HC_MAX_DATA);
+	buf = kmalloc(MIN(n, (size_t)HC_MAX_DATA) + 1);
 	if (!buf)
 		return -ENOMEM;
 	while (done < n) {
@@ -299,7 +299,11 @@ static int h_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 	/* The host sees only the flags that shape the open; the rest stay here. */
 	int hflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_DIRECTORY |
 			      O_NOFOLLOW);
-	r = hpath(m, HC_OPEN, hflags, mode, 0, rel);
+	struct hc_stat hs;
+	size_t got = 0;
+	int64_t a[4] = {mount_id(m), hflags, mode, 0};
+	const char *p = rel[0] ? rel : ".";
+	r = hc_call(HC_OPEN, a, p, strlen(p) + 1, &hs, sizeof(hs), &got);
 	if (r < 0) {
 		kfree(h);
 		return (int)r;
@@ -308,12 +312,12 @@ static int h_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 	h->m = m;
 	*out = file_alloc(&hostfs_file_ops, h, (uint32_t)flags);
 	if (!*out) {
-		int64_t a[4] = {r, 0, 0, 0};
-		hc_call(HC_CLOSE, a, NULL, 0, NULL, 0, NULL);
+		int64_t c[4] = {r, 0, 0, 0};
+		hc_call(HC_CLOSE, c, NULL, 0, NULL, 0, NULL);
 		kfree(h);
 		return -ENOMEM;
 	}
-	if (hf_stat(*out, &st) == 0)
+	if (got == sizeof(hs) ? stat_from_host(&hs, m->dev, &st) == 0 : hf_stat(*out, &st) == 0)
 		h->mode = st.st_mode;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(h->mode)) {
 		file_put(*out);

@@ -242,10 +242,8 @@ int vfs_open(int dirfd, const char *path, int flags, mode_t mode, struct file **
 		goto out;
 	}
 	r = vp.m->ops->open(vp.m, vp.rel, flags, mode & ~current->proc->umask & 07777, out);
-	if (r == 0 && !(*out)->path) {
-		(*out)->path = vp.abs;
-		vp.abs = NULL;
-	}
+	if (r == 0 && !(*out)->path)
+		(*out)->path = kstrdup(vp.abs); /* a short copy, not the PATH_MAX buffer */
 out:
 	vpath_free(&vp);
 	return r;
