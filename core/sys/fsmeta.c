@@ -27,7 +27,6 @@ static int resolve_user(int dirfd, const char __user *upath, int follow, bool em
 
 static int stat_path(int dirfd, const char __user *upath, int flags, struct kstat *st)
 {
-	struct vpath vp;
 	char *path;
 	int r;
 
@@ -45,14 +44,8 @@ static int stat_path(int dirfd, const char __user *upath, int flags, struct ksta
 			return -EBADF;
 		return f->ops->stat ? f->ops->stat(f, st) : -EINVAL;
 	}
-	r = vfs_resolve(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_FOLLOW, &vp);
+	r = vfs_stat(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_FOLLOW, st);
 	kfree(path);
-	if (r < 0)
-		return r;
-	r = vp.m->ops->stat(vp.m, vp.rel, st);
-	if (r == 0)
-		st->st_dev = vp.m->dev;
-	vpath_free(&vp);
 	return r;
 }
 
@@ -389,6 +382,26 @@ long sys_rmdir(const char __user *path)
 	return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
+/* Resolves the two paths of rename and link; both must be on one mount. */
+static int resolve_pair(int ofd, const char __user *from, int follow, int nfd,
+			const char __user *to, struct vpath *a, struct vpath *b)
+{
+	int r = resolve_user(ofd, from, follow, false, a, NULL);
+
+	if (r < 0)
+		return r;
+	r = resolve_user(nfd, to, 0, false, b, NULL);
+	if (r < 0) {
+		vpath_free(a);
+		return r;
+	}
+	if (a->m == b->m)
+		return 0;
+	vpath_free(a);
+	vpath_free(b);
+	return -EXDEV;
+}
+
 long sys_renameat2(int ofd, const char __user *from, int nfd, const char __user *to,
 		   unsigned int flags)
 {
@@ -401,18 +414,10 @@ long sys_renameat2(int ofd, const char __user *from, int nfd, const char __user 
 		return -EINVAL;
 	if (flags & RENAME_WHITEOUT)
 		return -EINVAL; /* no overlay whiteouts, as on tmpfs */
-	r = resolve_user(ofd, from, 0, false, &a, NULL);
+	r = resolve_pair(ofd, from, 0, nfd, to, &a, &b);
 	if (r < 0)
 		return r;
-	r = resolve_user(nfd, to, 0, false, &b, NULL);
-	if (r < 0) {
-		vpath_free(&a);
-		return r;
-	}
-	if (a.m != b.m)
-		r = -EXDEV;
-	else
-		r = writable(&a);
+	r = writable(&a);
 	if (r == 0 && (a.dir_only || b.dir_only)) {
 		struct kstat st;
 		if (a.m->ops->stat(a.m, a.rel, &st) == 0 && !S_ISDIR(st.st_mode))
@@ -470,20 +475,13 @@ long sys_linkat(int ofd, const char __user *from, int nfd, const char __user *to
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	r = resolve_user(ofd, from, (flags & AT_SYMLINK_FOLLOW) ? VFS_FOLLOW : 0, false, &a, NULL);
+	r = resolve_pair(ofd, from, (flags & AT_SYMLINK_FOLLOW) ? VFS_FOLLOW : 0, nfd, to, &a, &b);
 	if (r < 0)
 		return r;
-	r = resolve_user(nfd, to, 0, false, &b, NULL);
-	if (r < 0) {
-		vpath_free(&a);
-		return r;
-	}
-	if (a.m != b.m)
-		r = -EXDEV;
-	else if (!a.m->ops->link)
-		r = -EPERM; /* tmpfs keeps one name per node */
-	else
-		r = a.m->ops->link(a.m, a.rel, b.rel);
+	r = writable(&a);
+	/* devfs and procfs have no hard links */
+	if (r == 0)
+		r = a.m->ops->link ? a.m->ops->link(a.m, a.rel, b.rel) : -EPERM;
 	vpath_free(&a);
 	vpath_free(&b);
 	return r;
