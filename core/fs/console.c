@@ -2,6 +2,7 @@
 #include <nto/hostcall_core.h>
 #include <nto/kernel.h>
 #include <nto/mm.h>
+#include <nto/sched.h>
 #include <nto/vfs.h>
 
 static int handle_of(struct file *f)
@@ -14,7 +15,10 @@ static ssize_t con_read(struct file *f, const struct iobuf *io, size_t n, int64_
 	uint8_t buf[4096];
 	size_t got = 0;
 	int64_t a[4] = {handle_of(f), -1, (int64_t)MIN(n, sizeof(buf)), 0};
+	/* Reading the console may wait for a person: let other threads run. */
+	core_unlock();
 	int64_t r = hc_call(HC_READ, a, NULL, 0, buf, sizeof(buf), &got);
+	core_lock();
 
 	(void)pos;
 	if (r < 0)

@@ -40,7 +40,7 @@ static ssize_t pipe_read(struct file *f, const struct iobuf *io, size_t n, int64
 	if (!readable(p)) {
 		if (f->flags & O_NONBLOCK)
 			return -EAGAIN;
-		r = sched_wait(readable, p);
+		r = sched_wait(readable, p, -1);
 		if (r < 0)
 			return r;
 	}
@@ -52,6 +52,7 @@ static ssize_t pipe_read(struct file *f, const struct iobuf *io, size_t n, int64
 		p->len -= chunk;
 		done += chunk;
 	}
+	sched_wake_all(); /* a writer may wait for room */
 	return (ssize_t)done;
 }
 
@@ -76,7 +77,7 @@ static ssize_t pipe_write(struct file *f, const struct iobuf *io, size_t n, int6
 				return (ssize_t)done;
 			if (f->flags & O_NONBLOCK)
 				return -EAGAIN;
-			int r = sched_wait(writable, p);
+			int r = sched_wait(writable, p, -1);
 			if (r < 0)
 				return r;
 			continue;
@@ -87,6 +88,7 @@ static ssize_t pipe_write(struct file *f, const struct iobuf *io, size_t n, int6
 			return done ? (ssize_t)done : -EFAULT;
 		p->len += chunk;
 		done += chunk;
+		sched_wake_all(); /* a reader may wait for data */
 	}
 	return (ssize_t)done;
 }
@@ -134,6 +136,7 @@ static void pipe_release(struct file *f)
 		p->readers--;
 	else
 		p->writers--;
+	sched_wake_all(); /* EOF or EPIPE for whoever waits on the other end */
 	if (p->readers == 0 && p->writers == 0) {
 		kfree(p->buf);
 		kfree(p);

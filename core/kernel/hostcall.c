@@ -15,7 +15,7 @@ int64_t hc_call(uint32_t op, const int64_t a[4], const void *in, size_t in_len, 
 		return -EINVAL;
 	req.magic = HC_MAGIC;
 	req.op = op;
-	req.seq = next_seq++;
+	req.seq = __atomic_fetch_add(&next_seq, 1, __ATOMIC_RELAXED);
 	for (int i = 0; i < 4 && a; i++)
 		req.arg[i] = a[i];
 	req.len = (uint32_t)in_len;

@@ -5,6 +5,7 @@
 #include <nto/loader.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
+#include <nto/sched.h>
 
 /* Exit statuses the launcher documents (as a shell would use them). */
 #define EXIT_CANNOT_EXEC 126
@@ -64,6 +65,7 @@ __noreturn void core_main(const struct hal_boot *boot)
 	mem_set_limit(boot->mem_limit);
 	if (proc_init_first() < 0 || mm_init(current->proc->mm, boot->user_min, boot->user_max) < 0)
 		kpanic("cannot set up the first process");
+	core_lock();
 	r = boot_parse(boot->args, boot->args_size, &cfg);
 	if (r < 0) {
 		klog("malformed boot records from the launcher");
@@ -87,5 +89,6 @@ __noreturn void core_main(const struct hal_boot *boot)
 		klog("cannot run %s: %s", cfg.argv[0], why ? why : r == -ENOENT ? "no such file" : r == -EACCES ? "permission denied" : "load failed");
 		hal_exit(r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 	}
+	core_unlock();
 	hal_enter_user(&regs);
 }

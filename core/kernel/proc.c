@@ -4,6 +4,8 @@
 #include <nto/lock.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
+#include <nto/sched.h>
+#include <nto/futex.h>
 
 #define FD_MAX_CAP 65536
 
@@ -119,6 +121,71 @@ int fd_set_cloexec(int fd, bool on)
 	return 0;
 }
 
+static pid_t last_pid = 1;
+
+pid_t pid_alloc(void)
+{
+	return ++last_pid;
+}
+
+struct thread *thread_find(pid_t tid)
+{
+	for (struct thread *t = current->proc->threads; t; t = t->next) {
+		if (t->tid == tid)
+			return t;
+	}
+	return NULL;
+}
+
+int thread_create(const struct nto_regs *regs, uint64_t tls, struct thread **out)
+{
+	struct proc *p = current->proc;
+	struct thread *t = kzalloc(sizeof(*t));
+	int r;
+
+	if (!t)
+		return -EAGAIN;
+	t->tid = pid_alloc();
+	t->proc = p;
+	t->sigmask = current->sigmask;
+	t->altstack.ss_flags = SS_DISABLE; /* Linux clears it for a new thread */
+	t->tls = tls;
+	t->next = p->threads;
+	p->threads = t;
+	p->nthreads++;
+	r = hal_thread_start(regs, tls, t);
+	if (r < 0) {
+		p->threads = t->next;
+		p->nthreads--;
+		kfree(t);
+		return -EAGAIN;
+	}
+	*out = t;
+	return 0;
+}
+
+__noreturn void thread_exit(int status)
+{
+	struct thread *t = current;
+	struct proc *p = t->proc;
+
+	if (p->nthreads == 1)
+		proc_exit((status & 0xff) << 8);
+	thread_exit_cleanup(t);
+	for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->next) {
+		if (*pp == t) {
+			*pp = t->next;
+			break;
+		}
+	}
+	p->nthreads--;
+	if (t != &first_thread)
+		kfree(t);
+	current = NULL;
+	core_unlock();
+	hal_thread_exit();
+}
+
 int proc_init_first(void)
 {
 	struct proc *p = &first_proc;
@@ -136,7 +203,10 @@ int proc_init_first(void)
 	p->rlim[RLIMIT_CORE].rlim_cur = 0;
 	first_thread.tid = 1;
 	first_thread.proc = p;
+	p->threads = &first_thread;
+	p->nthreads = 1;
 	current = &first_thread;
+	hal_thread_set_self(&first_thread);
 	return p->cwd ? 0 : -ENOMEM;
 }
 

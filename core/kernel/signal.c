@@ -3,6 +3,7 @@
 #include <nto/kernel.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
+#include <nto/sched.h>
 #include <nto/signal.h>
 
 static const char *const names[] = {
@@ -39,15 +40,55 @@ __noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr)
 #define SIGRTMIN_K  32
 #define RT_QUEUE_MAX 1024
 
-void signal_raise_self(int signo)
+/* Queues signo on a pending set, counting repeats of real-time signals. */
+static void queue(ksigset_t *pending, uint16_t *rtq, int signo)
+{
+	if (signo >= SIGRTMIN_K && (*pending & SIGBIT(signo)) && rtq[signo] < RT_QUEUE_MAX)
+		rtq[signo]++;
+	*pending |= SIGBIT(signo);
+}
+
+/* Picks the thread that takes a process-directed signal: one that does
+ * not block it, preferring the caller. */
+static struct thread *taker(int signo)
+{
+	if (!(current->sigmask & SIGBIT(signo)))
+		return current;
+	for (struct thread *t = current->proc->threads; t; t = t->next) {
+		if (!(t->sigmask & SIGBIT(signo)))
+			return t;
+	}
+	return NULL;
+}
+
+void signal_send(struct thread *t, int signo)
 {
 	struct proc *p = current->proc;
 
-	if (p->sigact[signo].handler == SIG_IGN)
+	if (p->sigact[signo].handler == SIG_IGN && signo != SIGKILL)
 		return;
-	if (signo >= SIGRTMIN_K && (p->pending & SIGBIT(signo)) && p->rt_queued[signo] < RT_QUEUE_MAX)
-		p->rt_queued[signo]++;
-	p->pending |= SIGBIT(signo);
+	if (t)
+		queue(&t->pending, p->rt_queued, signo);
+	else
+		queue(&p->pending, p->rt_queued, signo);
+	/* Make the thread that will take it notice: wake it if it sleeps in
+	 * the core, interrupt it if it runs program code. */
+	struct thread *who = t ? t : taker(signo);
+	if (who && who != current) {
+		sched_wake(who);
+		if (who->state == T_RUNNING)
+			hal_thread_kick(who);
+	}
+}
+
+void signal_raise_self(int signo)
+{
+	signal_send(current, signo);
+}
+
+bool signal_pending_unblocked(void)
+{
+	return ((current->pending | current->proc->pending) & ~current->sigmask) != 0;
 }
 
 /* Acts on one signal: ignore, default action, or a handler frame. */
@@ -81,18 +122,29 @@ static void deliver_one(struct nto_regs *regs, int signo, int code, uint64_t add
 		act->handler = SIG_DFL;
 }
 
+/* Takes one pending signal off a set (a queued real-time one stays). */
+static void dequeue(ksigset_t *pending, int s)
+{
+	uint16_t *rtq = current->proc->rt_queued;
+
+	if (rtq[s])
+		rtq[s]--;
+	else
+		*pending &= ~SIGBIT(s);
+}
+
 void signal_deliver_pending(struct nto_regs *regs)
 {
-	ksigset_t ready = current->proc->pending & ~current->sigmask;
-
-	for (int s = 1; ready && s <= NSIG; s++) {
-		if (!(ready & SIGBIT(s)))
+	for (int s = 1; s <= NSIG; s++) {
+		ksigset_t bit = SIGBIT(s);
+		if (current->sigmask & bit)
 			continue;
-		if (current->proc->rt_queued[s])
-			current->proc->rt_queued[s]--; /* stays pending for the next one */
+		if (current->pending & bit)
+			dequeue(&current->pending, s);
+		else if (current->proc->pending & bit)
+			dequeue(&current->proc->pending, s);
 		else
-			current->proc->pending &= ~SIGBIT(s);
-		ready &= ~SIGBIT(s);
+			continue;
 		deliver_one(regs, s, 0 /* SI_USER */, 0, false);
 	}
 }
@@ -100,7 +152,7 @@ void signal_deliver_pending(struct nto_regs *regs)
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 
-void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
+static void fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
 {
 	/* The core owns the map, so it, not the host, knows which kind of
 	 * SIGSEGV this is. */
@@ -110,4 +162,12 @@ void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
 	if (current->sigmask & SIGBIT(signo))
 		proc_kill_by_signal(signo, addr, true);
 	deliver_one(regs, signo, code, addr, true);
+}
+
+void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
+{
+	core_lock();
+	current->regs = regs;
+	fault(regs, signo, code, addr);
+	core_unlock();
 }

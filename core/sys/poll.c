@@ -6,6 +6,7 @@
 #include <nto/kernel.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
+#include <nto/sched.h>
 #include <nto/sys.h>
 
 #define NSEC      1000000000LL
@@ -67,7 +68,10 @@ static long do_poll(struct pollfd __user *ufds, unsigned int n, int64_t timeout_
 		r = scan_pollfds(p, n);
 		if (r || expired(deadline) || timeout_ns == 0)
 			break;
-		hal_sleep_ns(POLL_TICK);
+		if (sched_sleep_until(ktime_mono() + POLL_TICK) < 0) {
+			r = -EINTR;
+			break;
+		}
 	}
 	if (r >= 0 && copy_to_user(ufds, p, sizeof(*p) * n) < 0)
 		r = -EFAULT;
@@ -159,7 +163,10 @@ static long do_select(int n, void __user *ur, void __user *uw, void __user *ue, 
 		r = scan_sets(n, &want, &got);
 		if (r || expired(deadline) || timeout_ns == 0)
 			break;
-		hal_sleep_ns(POLL_TICK);
+		if (sched_sleep_until(ktime_mono() + POLL_TICK) < 0) {
+			r = -EINTR;
+			break;
+		}
 	}
 	if (r < 0)
 		return r;

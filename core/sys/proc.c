@@ -92,8 +92,7 @@ long sys_getsid(pid_t pid)
 
 long sys_exit(int status)
 {
-	/* With one thread, the thread's exit is the process's. */
-	proc_exit((status & 0xff) << 8);
+	thread_exit(status);
 }
 
 long sys_exit_group(int status)
@@ -184,9 +183,10 @@ long sys_sysinfo(struct sysinfo __user *usi)
 
 long sys_sched_getaffinity(pid_t pid, size_t len, void __user *mask)
 {
-	uint64_t m = 1; /* one CPU until threads arrive (issue 3) */
+	int n = MIN(hal_cpu_count(), 64);
+	uint64_t m = n >= 64 ? ~0ULL : (1ULL << n) - 1;
 
-	if (pid != 0 && pid != current->proc->pid && pid != current->tid)
+	if (pid != 0 && pid != current->proc->pid && !thread_find(pid))
 		return -ESRCH;
 	if (len < sizeof(m) || (len & 7))
 		return -EINVAL;
@@ -200,7 +200,7 @@ long sys_sched_yield(void)
 
 static bool is_self(pid_t pid)
 {
-	return pid == 0 || pid == current->proc->pid || pid == current->tid;
+	return pid == 0 || pid == current->proc->pid || thread_find(pid);
 }
 
 long sys_sched_setaffinity(pid_t pid, size_t len, const void __user *umask)
@@ -211,8 +211,10 @@ long sys_sched_setaffinity(pid_t pid, size_t len, const void __user *umask)
 		return pid < 0 ? -EINVAL : -ESRCH;
 	if (len == 0 || copy_from_user(&m, umask, 1) < 0)
 		return -EFAULT;
-	/* Only CPU 0 exists: a set without it is empty here. */
-	return (m & 1) ? 0 : -EINVAL;
+	/* Threads run where the host schedules them: a set that names one of
+	 * our CPUs is accepted, an empty one is not. */
+	int n = MIN(hal_cpu_count(), 8);
+	return (m & ((1U << n) - 1)) ? 0 : -EINVAL;
 }
 
 #define SCHED_OTHER 0

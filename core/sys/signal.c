@@ -28,8 +28,12 @@ long sys_rt_sigaction(int sig, const struct ksigaction __user *uact,
 	if (uact) {
 		act.mask &= ~UNBLOCKABLE;
 		*cur = act;
-		if (act.handler == SIG_IGN)
+		if (act.handler == SIG_IGN) {
+			/* Ignoring a signal discards it wherever it is pending. */
 			current->proc->pending &= ~SIGBIT(sig);
+			for (struct thread *t = current->proc->threads; t; t = t->next)
+				t->pending &= ~SIGBIT(sig);
+		}
 	}
 	return 0;
 }
@@ -63,7 +67,7 @@ long sys_rt_sigprocmask(int how, const ksigset_t __user *uset, ksigset_t __user 
 
 long sys_rt_sigpending(ksigset_t __user *uset, size_t size)
 {
-	ksigset_t p = current->proc->pending & current->sigmask;
+	ksigset_t p = (current->pending | current->proc->pending) & current->sigmask;
 
 	if (size > sizeof(ksigset_t))
 		return -EINVAL;
@@ -110,40 +114,42 @@ long sys_rt_sigreturn(void)
 	return 0;
 }
 
-/* Sends sig to this process (the only one until issue 3). */
-static long send_self(int sig)
-{
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
-	if (sig == 0)
-		return 0;
-	signal_raise_self(sig);
-	return 0;
-}
-
 long sys_kill(pid_t pid, int sig)
 {
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (pid == current->proc->pid || pid == 0 || pid == -1 || pid == -current->proc->pgid)
-		return send_self(sig);
-	return -ESRCH;
+	/* One process until fork lands: every target that names it is it. */
+	if (pid != current->proc->pid && pid != 0 && pid != -1 && pid != -current->proc->pgid)
+		return -ESRCH;
+	if (sig)
+		signal_send(NULL, sig);
+	return 0;
+}
+
+/* Sends sig to one thread of this process. */
+static long to_thread(pid_t tid, int sig)
+{
+	struct thread *t = thread_find(tid);
+
+	if (!t)
+		return -ESRCH;
+	if (sig)
+		signal_send(t, sig);
+	return 0;
 }
 
 long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 {
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (tgid != current->proc->pid || tid != current->tid)
+	if (tgid != current->proc->pid)
 		return -ESRCH;
-	return send_self(sig);
+	return to_thread(tid, sig);
 }
 
 long sys_tkill(pid_t tid, int sig)
 {
 	if (tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (tid != current->tid)
-		return -ESRCH;
-	return send_self(sig);
+	return to_thread(tid, sig);
 }

@@ -3,6 +3,7 @@
 #include <nto/kernel.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
+#include <nto/sched.h>
 #include <nto/sys.h>
 
 #define NSEC 1000000000LL
@@ -94,16 +95,22 @@ long sys_time(int64_t __user *ut)
 	return t;
 }
 
-/* Sleeps until the clock reaches deadline (ns). The host's clock paces it. */
-static void sleep_until(int clk, int64_t deadline)
+/* Sleeps until clock clk reaches deadline (ns), or a signal: 0 or -EINTR.
+ * Sleeping is paced by the monotonic clock; a realtime deadline is turned
+ * into one (and re-checked, in case the wall clock moved). */
+static int sleep_until(int clk, int64_t deadline)
 {
 	int64_t now = 0;
 
 	for (;;) {
 		clock_ns(clk, &now);
 		if (now >= deadline)
-			return;
-		hal_sleep_ns(deadline - now);
+			return 0;
+		int64_t left = deadline - now;
+		int64_t mono = ktime_mono();
+		int r = sched_sleep_until(left > INT64_MAX - mono ? INT64_MAX : mono + left);
+		if (r < 0)
+			return r;
 	}
 }
 
@@ -123,7 +130,6 @@ long sys_clock_nanosleep(int clk, int flags, const struct timespec __user *ureq,
 	int64_t now, deadline;
 	int r;
 
-	(void)urem; /* never interrupted with one thread */
 	if (clk == CLOCK_THREAD_CPUTIME_ID)
 		return -EINVAL;
 	r = read_ts(ureq, &ts);
@@ -135,8 +141,16 @@ long sys_clock_nanosleep(int clk, int flags, const struct timespec __user *ureq,
 	deadline = ts.tv_sec > INT64_MAX / NSEC - 1 ? INT64_MAX : ts.tv_sec * NSEC + ts.tv_nsec;
 	if (!(flags & TIMER_ABSTIME))
 		deadline = deadline > INT64_MAX - now ? INT64_MAX : now + deadline;
-	sleep_until(clk, deadline);
-	return 0;
+	r = sleep_until(clk, deadline);
+	if (r == -EINTR && urem && !(flags & TIMER_ABSTIME)) {
+		int64_t left = 0;
+		clock_ns(clk, &now);
+		left = MAX(0, deadline - now);
+		struct timespec rem = {left / NSEC, left % NSEC};
+		if (copy_to_user(urem, &rem, sizeof(rem)) < 0)
+			return -EFAULT;
+	}
+	return r;
 }
 
 long sys_nanosleep(const struct timespec __user *req, struct timespec __user *rem)

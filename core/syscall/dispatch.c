@@ -3,6 +3,7 @@
 #include <nto/kernel.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
+#include <nto/sched.h>
 #include <nto/signal.h>
 #include <nto/syscall.h>
 
@@ -111,6 +112,7 @@ void core_syscall(struct nto_regs *regs)
 	long a[6];
 	long ret;
 
+	core_lock();
 	for (int i = 0; i < 6; i++)
 		a[i] = (long)regs_arg(regs, i);
 	current->regs = regs;
@@ -120,4 +122,13 @@ void core_syscall(struct nto_regs *regs)
 		regs_set_ret(regs, (uint64_t)ret);
 	current->regs_replaced = false;
 	signal_deliver_pending(regs);
+	core_unlock();
+}
+
+void core_kick(struct nto_regs *regs)
+{
+	core_lock();
+	current->regs = regs;
+	signal_deliver_pending(regs);
+	core_unlock();
 }

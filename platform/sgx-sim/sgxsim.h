@@ -14,8 +14,11 @@
 #define SGXSIM_BASE       0x10000UL
 #define SGXSIM_END        0x1000000000UL /* 64 GiB */
 #define SGXSIM_CORE_BASE  0xF00000000UL  /* the enclave ELF is linked here */
-#define SGXSIM_TCS        0xF0F000000UL  /* thread control page: stacks, selector */
+#define SGXSIM_TCS        0xF01000000UL  /* thread slots: control page + core stack each */
 #define SGXSIM_STACK_SIZE (1UL << 20)
+#define SGXSIM_SLOT_SIZE  (0x10000UL + SGXSIM_STACK_SIZE)
+#define SGXSIM_MAX_THREADS 64
+#define SGXSIM_BOOT_COPY  0xF08000000UL  /* the boot records, copied in */
 #define SGXSIM_HEAP_BASE  0xF10000000UL
 #define SGXSIM_HEAP_SIZE  0x70000000UL   /* 1.75 GiB of core heap addresses */
 #define SGXSIM_IMAGE_BASE 0xF80000000UL
@@ -28,9 +31,16 @@ enum sgxsim_op {
 	SGXSIM_OP_MMAP = HC_PLATFORM + 1, /* a0 addr, a1 len, a2 prot */
 	SGXSIM_OP_MPROTECT,               /* a0 addr, a1 len, a2 prot */
 	SGXSIM_OP_MUNMAP,                 /* a0 addr, a1 len */
-	SGXSIM_OP_SLEEP,                  /* a0 ns */
-	SGXSIM_OP_ARM,                    /* a0 SIGSYS handler, a1 fault handler, a2 selector */
+	SGXSIM_OP_ARM,           /* a0 SIGSYS handler, a1 fault handler, a2 kick handler */
+	SGXSIM_OP_THREAD_START,  /* a0 slot: a new host thread enters the enclave there */
+	SGXSIM_OP_WAIT,          /* a0 slot, a1 last seen count, a2 timeout ns -> ret count */
+	SGXSIM_OP_WAKE,          /* a0 slot: bump its count and wake it */
+	SGXSIM_OP_KICK,          /* a0 slot: signal its host thread (SIGSGXSIM_KICK) */
+	SGXSIM_OP_CPUS,          /* -> ret CPUs online */
 };
+
+/* The host signal that interrupts a thread running program code. */
+#define SIGSGXSIM_KICK 12 /* SIGUSR2: the program's own signals never reach the host */
 
 /* The untrusted buffer an OCALL goes through: request, then reply. */
 struct sgxsim_ocall_buf {
@@ -40,9 +50,12 @@ struct sgxsim_ocall_buf {
 	uint8_t resp_data[HC_MAX_DATA];
 };
 
-/* What the launcher passes to enclave_start (all of it untrusted). */
+/* What the launcher passes to enclave_start (all of it untrusted). The first
+ * thread comes with SGXSIM_ECALL_MAGIC; later ones with SGXSIM_THREAD_MAGIC,
+ * and then only the per-thread fields and slot are used. */
 struct sgxsim_ecall {
 	uint64_t magic;
+	uint64_t slot;
 	struct sgxsim_ocall_buf *ocall_buf;   /* must lie outside the enclave */
 	void (*ocall_fn)(struct sgxsim_ocall_buf *); /* untrusted code to run an OCALL */
 	uint64_t host_stack;                  /* top of the stack OCALLs run on */
@@ -53,13 +66,16 @@ struct sgxsim_ecall {
 	uint64_t mem_limit;
 };
 
-#define SGXSIM_ECALL_MAGIC 0x4c4c414345535447ULL
+#define SGXSIM_ECALL_MAGIC  0x4c4c414345535447ULL
+#define SGXSIM_THREAD_MAGIC 0x4441455248545347ULL
 
-/* The trusted control page at SGXSIM_TCS. */
-struct sgxsim_tcs {
-	volatile uint8_t selector; /* Syscall User Dispatch switch */
-	uint8_t pad[7];
-	uint64_t host_fs;
-};
+/* A thread slot's state (enclave-side). */
+enum { SLOT_UNUSED, SLOT_STARTING, SLOT_RUNNING, SLOT_PARKED };
+
+/* The address of slot i's control page; its core stack follows it. */
+#define SGXSIM_SLOT(i) (SGXSIM_TCS + (uint64_t)(i)*SGXSIM_SLOT_SIZE)
+
+/* Syscall User Dispatch's selector byte sits first in each control page,
+ * so the launcher can arm a host thread without knowing the rest. */
 
 #endif

@@ -39,6 +39,7 @@ const struct syscall_desc syscall_table[] = {
 	S(35, nanosleep, "pp"),
 	S(39, getpid, ""),
 	S(40, sendfile, "ffpu"),
+	S(56, clone, "xpppp"),
 	S(60, exit, "d"),
 	S(62, kill, "dd"),
 	S(63, uname, "p"),
@@ -87,6 +88,7 @@ const struct syscall_desc syscall_table[] = {
 	S(186, gettid, ""),
 	S(200, tkill, "dd"),
 	S(201, time, "p"),
+	S(202, futex, "pdupux"),
 	S(142, sched_setparam, "dp"),
 	S(143, sched_getparam, "dp"),
 	S(144, sched_setscheduler, "ddp"),
@@ -132,7 +134,7 @@ const struct syscall_desc syscall_table[] = {
 	S(332, statx, "fsxxp"),
 	S(439, faccessat2, "fsox"),
 	NOSYS(334, rseq),
-	NOSYS(435, clone3),
+	S(435, clone3, "pu"),
 };
 
 const size_t syscall_table_size = ARRAY_SIZE(syscall_table);

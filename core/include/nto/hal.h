@@ -80,8 +80,37 @@ int hal_random(void *buf, size_t n);
  * The host may be the source: the core keeps monotonic time monotonic. */
 int hal_clock_ns(int clk, int64_t *ns);
 
-/* Sleeps for about ns nanoseconds (may return early; the core re-checks). */
-void hal_sleep_ns(int64_t ns);
+/* ---- threads (each a TCS on SGX, a vCPU context on the VM platforms) ---- */
+
+/* Number of CPUs the program's threads may run on (at least 1). */
+int hal_cpu_count(void);
+
+/* Records cookie as the calling thread's identity (returned by hal_thread_self). */
+void hal_thread_set_self(void *cookie);
+
+/* The cookie of the calling thread. */
+void *hal_thread_self(void);
+
+/* Starts a new thread that enters the program with regs and TLS base tls;
+ * hal_thread_self() returns cookie on it. -EAGAIN when no thread is free. */
+int hal_thread_start(const struct nto_regs *regs, uint64_t tls, void *cookie);
+
+/* Ends the calling thread (not the TEE); its context may be reused. */
+__noreturn void hal_thread_exit(void);
+
+/* Blocks the calling thread until hal_thread_wake names it, or timeout_ns
+ * (< 0: none) passes. A wake that came after the thread's previous wait
+ * returned is not lost. May return early: the core re-checks its condition. */
+void hal_thread_wait(int64_t timeout_ns);
+
+/* Wakes thread cookie from hal_thread_wait (or makes its next wait return). */
+void hal_thread_wake(void *cookie);
+
+/* Makes a thread that runs program code enter the core soon (core_kick). */
+void hal_thread_kick(void *cookie);
+
+/* The platform calls this when hal_thread_kick interrupted program code. */
+void core_kick(struct nto_regs *regs);
 
 /* Transfers control to the program with regs; never returns. */
 __noreturn void hal_enter_user(const struct nto_regs *regs);

@@ -26,11 +26,18 @@ struct proc {
 	uptr arg_start, arg_end, env_start, env_end;
 	ksigset_t pending;
 	uint16_t rt_queued[NSIG + 1]; /* real-time signals queue, up to a limit */
+	struct thread *threads;       /* every live thread */
+	int nthreads;
 };
+
+enum thread_state { T_RUNNING, T_BLOCKED };
 
 struct thread {
 	pid_t tid;
 	struct proc *proc;
+	struct thread *next;    /* in proc->threads */
+	enum thread_state state;
+	ksigset_t pending;      /* signals sent to this thread (tgkill) */
 	ksigset_t sigmask;
 	kstack_t altstack;
 	uptr clear_child_tid;
@@ -50,6 +57,21 @@ int fd_close(int fd);
 int fd_dup_to(int oldfd, int newfd, bool cloexec);
 int fd_get_cloexec(int fd);
 int fd_set_cloexec(int fd, bool on);
+
+/* Allocates a process-unique id for a new thread or process. */
+pid_t pid_alloc(void);
+
+/* Creates a thread of the current process that starts with regs. */
+int thread_create(const struct nto_regs *regs, uint64_t tls, struct thread **out);
+
+/* Clears the thread's child-tid word and releases its robust futexes. */
+void thread_exit_cleanup(struct thread *t);
+
+/* Ends the calling thread; the last one ends the process with status. */
+__noreturn void thread_exit(int status);
+
+/* Finds a live thread of the current process by tid, or NULL. */
+struct thread *thread_find(pid_t tid);
 
 /* Creates the first process and thread. */
 int proc_init_first(void);

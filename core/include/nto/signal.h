@@ -4,12 +4,20 @@
 
 #include <nto/abi.h>
 
+struct thread;
+
 /* Name of a signal ("SIGSEGV"), or "SIG?" for an unknown number. */
 const char *signal_name(int signo);
 
 /* Marks signo pending for the current thread; delivered at the next return
  * to the program. */
 void signal_raise_self(int signo);
+
+/* Sends signo to thread t (tgkill), or to the process (kill) when t is NULL. */
+void signal_send(struct thread *t, int signo);
+
+/* True if a signal the current thread does not block is pending for it. */
+bool signal_pending_unblocked(void);
 
 /* Delivers pending, unblocked signals by rewriting regs (or ends the program). */
 void signal_deliver_pending(struct nto_regs *regs);

@@ -161,6 +161,11 @@ long sys_select(int n, void __user *r, void __user *w, void __user *e,
 long sys_pselect6(int n, void __user *r, void __user *w, void __user *e,
 		  const struct timespec __user *ts, void __user *sig);
 
+/* core/sys/thread.c: threads */
+long sys_clone(unsigned long flags, uptr newsp, uptr parent_tid, uptr child_tid, uptr tls);
+long sys_clone3(void __user *args, size_t size);
+long sys_futex(uptr uaddr, int op, uint32_t val, uptr utime, uptr uaddr2, uint32_t val3);
+
 /* core/sys/random.c */
 long sys_getrandom(void __user *buf, size_t n, unsigned int flags);
 

@@ -11,15 +11,47 @@
 #define SUD_ALLOW 0
 #define SUD_BLOCK 1
 #define MAX_BOOT  (16UL << 20)
-#define BOOT_COPY (SGXSIM_TCS + 0x200000UL)
 
 void sgxsim_exit_call(void (*fn)(struct sgxsim_ocall_buf *), struct sgxsim_ocall_buf *arg,
 		      uint64_t host_sp, uint64_t host_fs);
 __noreturn void sgxsim_enter_user(const struct nto_regs *r);
 void enclave_start(const struct sgxsim_ecall *e);
 
-static struct sgxsim_ecall ecall; /* the trusted copy */
-static struct sgxsim_tcs *const tcs = (struct sgxsim_tcs *)SGXSIM_TCS;
+/* A thread slot's control page (TCS + thread-local data, in SGX terms). */
+struct tcs {
+	volatile uint8_t selector; /* Syscall User Dispatch switch: first, see sgxsim.h */
+	uint8_t pad[7];
+	struct sgxsim_ocall_buf *ocall_buf; /* this thread's untrusted buffer */
+	void (*ocall_fn)(struct sgxsim_ocall_buf *);
+	uint64_t host_stack, host_fs;
+	int64_t seen;      /* the host's wake count at our last wait */
+	struct nto_regs start_regs;
+	uint64_t start_tls;
+};
+
+static struct sgxsim_ecall boot_ecall; /* the trusted copy of the first ECALL */
+
+/* Kept outside the slots, whose pages are mapped only once used. */
+static int slot_state[SGXSIM_MAX_THREADS];    /* SLOT_* */
+static void *slot_cookie[SGXSIM_MAX_THREADS]; /* the core's thread on each */
+
+static struct tcs *slot_tcs(uint64_t i)
+{
+	return (struct tcs *)SGXSIM_SLOT(i);
+}
+
+/* Which slot runs this code: every thread is on its own slot's stack. */
+static uint64_t self_slot(void)
+{
+	uptr sp = (uptr)__builtin_frame_address(0);
+
+	return (sp - SGXSIM_TCS) / SGXSIM_SLOT_SIZE;
+}
+
+static struct tcs *self(void)
+{
+	return slot_tcs(self_slot());
+}
 
 static bool outside_enclave(uptr p, size_t n)
 {
@@ -31,18 +63,19 @@ static bool inside_enclave(uptr p, size_t n)
 	return p + n >= p && p >= SGXSIM_BASE && p + n <= SGXSIM_END;
 }
 
-/* EEXIT + EENTER: run the untrusted OCALL handler on the shared buffer. */
-static void ocall(void)
+/* EEXIT + EENTER: run the untrusted OCALL handler on this thread's buffer. */
+static void ocall(struct tcs *t)
 {
-	tcs->selector = SUD_ALLOW;
-	sgxsim_exit_call(ecall.ocall_fn, ecall.ocall_buf, ecall.host_stack, ecall.host_fs);
-	tcs->selector = SUD_BLOCK;
+	t->selector = SUD_ALLOW;
+	sgxsim_exit_call(t->ocall_fn, t->ocall_buf, t->host_stack, t->host_fs);
+	t->selector = SUD_BLOCK;
 }
 
 int hal_hostcall(const struct hc_msg *req, const void *in, size_t in_len, struct hc_msg *resp,
 		 void *out, size_t out_cap)
 {
-	struct sgxsim_ocall_buf *b = ecall.ocall_buf;
+	struct tcs *t = self();
+	struct sgxsim_ocall_buf *b = t->ocall_buf;
 	struct hc_msg r;
 
 	if (in_len > HC_MAX_DATA || out_cap > HC_MAX_DATA || req->len != in_len)
@@ -51,7 +84,7 @@ int hal_hostcall(const struct hc_msg *req, const void *in, size_t in_len, struct
 	b->req.cap = (uint32_t)out_cap;
 	if (in_len)
 		memcpy(b->req_data, in, in_len);
-	ocall();
+	ocall(t);
 	if (req->op == HC_EXIT)
 		return -EIO; /* the host did not end us: it is lying */
 	/* Copy the reply header in once, then judge only the copy. */
@@ -151,9 +184,127 @@ int hal_clock_ns(int clk, int64_t *ns)
 	return 0;
 }
 
-void hal_sleep_ns(int64_t ns)
+int hal_cpu_count(void)
 {
-	plat_call(SGXSIM_OP_SLEEP, ns, 0, 0);
+	static int n;
+	int64_t r;
+
+	if (!n) {
+		r = plat_call(SGXSIM_OP_CPUS, 0, 0, 0);
+		n = r < 1 ? 1 : r > 1024 ? 1024 : (int)r; /* the host's word, bounded */
+	}
+	return n;
+}
+
+void hal_thread_set_self(void *cookie)
+{
+	slot_cookie[self_slot()] = cookie;
+}
+
+void *hal_thread_self(void)
+{
+	return slot_cookie[self_slot()];
+}
+
+static int slot_of(void *cookie)
+{
+	for (int i = 0; i < SGXSIM_MAX_THREADS; i++) {
+		int st = __atomic_load_n(&slot_state[i], __ATOMIC_ACQUIRE);
+		if (st != SLOT_UNUSED && slot_cookie[i] == cookie)
+			return i;
+	}
+	return -1;
+}
+
+void hal_thread_wait(int64_t timeout_ns)
+{
+	struct tcs *t = self();
+	int64_t r = plat_call(SGXSIM_OP_WAIT, (int64_t)self_slot(), t->seen, timeout_ns);
+
+	if (r >= 0)
+		t->seen = r;
+}
+
+static void wake_slot(int slot)
+{
+	plat_call(SGXSIM_OP_WAKE, slot, 0, 0);
+}
+
+void hal_thread_wake(void *cookie)
+{
+	int i = slot_of(cookie);
+
+	if (i >= 0)
+		wake_slot(i);
+}
+
+void hal_thread_kick(void *cookie)
+{
+	int i = slot_of(cookie);
+
+	if (i >= 0)
+		plat_call(SGXSIM_OP_KICK, i, 0, 0);
+}
+
+/* Hands a parked slot, or a fresh one, to a new thread. Runs under the core
+ * lock, so starters never race; parking threads race only on `state`. */
+int hal_thread_start(const struct nto_regs *regs, uint64_t tls, void *cookie)
+{
+	for (int i = 1; i < SGXSIM_MAX_THREADS; i++) {
+		struct tcs *t = slot_tcs((uint64_t)i);
+		int parked = SLOT_PARKED;
+		if (__atomic_load_n(&slot_state[i], __ATOMIC_ACQUIRE) != SLOT_PARKED)
+			continue;
+		t->start_regs = *regs;
+		t->start_tls = tls;
+		slot_cookie[i] = cookie;
+		if (__atomic_compare_exchange_n(&slot_state[i], &parked, SLOT_STARTING, false,
+						__ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
+			wake_slot(i);
+			return 0;
+		}
+	}
+	for (int i = 1; i < SGXSIM_MAX_THREADS; i++) {
+		struct tcs *t = slot_tcs((uint64_t)i);
+		if (__atomic_load_n(&slot_state[i], __ATOMIC_ACQUIRE) != SLOT_UNUSED)
+			continue;
+		if (hal_mem_map(SGXSIM_SLOT(i), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) < 0)
+			return -EAGAIN;
+		t->start_regs = *regs;
+		t->start_tls = tls;
+		t->selector = SUD_BLOCK;
+		slot_cookie[i] = cookie;
+		__atomic_store_n(&slot_state[i], SLOT_STARTING, __ATOMIC_RELEASE);
+		if (plat_call(SGXSIM_OP_THREAD_START, i, 0, 0) < 0) {
+			__atomic_store_n(&slot_state[i], SLOT_UNUSED, __ATOMIC_RELEASE);
+			hal_mem_unmap(SGXSIM_SLOT(i), SGXSIM_SLOT_SIZE);
+			return -EAGAIN;
+		}
+		return 0;
+	}
+	return -EAGAIN;
+}
+
+/* Enters the program as the thread this slot was started for. */
+static __noreturn void run_started(struct tcs *t)
+{
+	__atomic_store_n(&slot_state[self_slot()], SLOT_RUNNING, __ATOMIC_RELEASE);
+	hal_set_tls(t->start_tls);
+	sgxsim_enter_user(&t->start_regs);
+}
+
+/* A thread's end parks its host thread and slot together until a new
+ * thread is started there: a slot's stack is only ever used by its own
+ * host thread, so no other thread can land on a stack still in use. */
+__noreturn void hal_thread_exit(void)
+{
+	struct tcs *t = self();
+	int *state = &slot_state[self_slot()];
+
+	__atomic_store_n(state, SLOT_PARKED, __ATOMIC_RELEASE);
+	while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != SLOT_STARTING)
+		hal_thread_wait(-1);
+	run_started(t);
 }
 
 __noreturn void hal_enter_user(const struct nto_regs *regs)
@@ -203,6 +354,22 @@ static void on_sigsys(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 	to_mcontext(&r, &uc->uc_mcontext);
 }
 
+/* A kick: another thread wants this one in the core (a signal for it). */
+static void on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc)
+{
+	struct nto_regs r;
+	uptr ip = uc->uc_mcontext.rip;
+
+	(void)sig, (void)si;
+	/* Only program code is interrupted: a thread in the core or in an OCALL
+	 * will look at its signals on its way back to the program. */
+	if (self()->selector != SUD_BLOCK || !inside_enclave(ip, 1) || ip >= SGXSIM_CORE_BASE)
+		return;
+	from_mcontext(&uc->uc_mcontext, &r);
+	core_kick(&r);
+	to_mcontext(&r, &uc->uc_mcontext);
+}
+
 /* A hardware fault (the AEX + exception ECALL path on real SGX). */
 static void on_fault(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 {
@@ -211,7 +378,7 @@ static void on_fault(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 
 	if (ip >= SGXSIM_CORE_BASE && ip < SGXSIM_END)
 		kpanic("fault %d in the core at 0x%lx (address 0x%lx)", sig, ip, si->si_addr);
-	if (tcs->selector == SUD_ALLOW) /* host code faulted inside an OCALL */
+	if (self()->selector == SUD_ALLOW) /* host code faulted inside an OCALL */
 		hal_exit(70);
 	from_mcontext(&uc->uc_mcontext, &r);
 	core_fault(&r, sig, si->si_code, sig == 11 || sig == 7 ? si->si_addr : ip);
@@ -221,47 +388,80 @@ static void on_fault(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 /* Installs the handlers above and arms Syscall User Dispatch (by OCALL). */
 static int arm(void)
 {
-	return (int)plat_call(SGXSIM_OP_ARM, (int64_t)(uptr)on_sigsys,
-			      (int64_t)(uptr)on_fault, (int64_t)(uptr)&tcs->selector);
+	return (int)plat_call(SGXSIM_OP_ARM, (int64_t)(uptr)on_sigsys, (int64_t)(uptr)on_fault,
+			      (int64_t)(uptr)on_kick);
 }
 
 /* Copies the untrusted boot records into enclave memory. */
 static const uint8_t *copy_boot(size_t *len)
 {
-	size_t n = ecall.boot_size;
+	size_t n = boot_ecall.boot_size;
 
-	if (n > MAX_BOOT || !outside_enclave((uptr)ecall.boot, n))
+	if (n > MAX_BOOT || !outside_enclave((uptr)boot_ecall.boot, n))
 		return NULL;
-	if (hal_mem_map(BOOT_COPY, ALIGN_UP(n + 1, PAGE_SIZE), PROT_READ | PROT_WRITE) < 0)
+	if (hal_mem_map(SGXSIM_BOOT_COPY, ALIGN_UP(n + 1, PAGE_SIZE), PROT_READ | PROT_WRITE) < 0)
 		return NULL;
-	memcpy((void *)BOOT_COPY, ecall.boot, n);
+	memcpy((void *)SGXSIM_BOOT_COPY, boot_ecall.boot, n);
 	*len = n;
-	return (const uint8_t *)BOOT_COPY;
+	return (const uint8_t *)SGXSIM_BOOT_COPY;
+}
+
+/* Checks the per-thread part of an ECALL and takes it into the slot. */
+static bool take_thread_fields(struct tcs *t, const struct sgxsim_ecall *e)
+{
+	if (!outside_enclave((uptr)e->ocall_buf, sizeof(*e->ocall_buf)) ||
+	    !outside_enclave((uptr)e->ocall_fn, 1) || !outside_enclave(e->host_stack - 1, 1))
+		return false;
+	t->ocall_buf = e->ocall_buf;
+	t->ocall_fn = e->ocall_fn;
+	t->host_stack = e->host_stack;
+	t->host_fs = e->host_fs;
+	return true;
+}
+
+/* A later thread's first entry: its slot must be the one it was started for. */
+static __noreturn void thread_entry(const struct sgxsim_ecall *e)
+{
+	struct tcs *t = self();
+
+	if (e->slot != self_slot() || !take_thread_fields(t, e) ||
+	    __atomic_load_n(&slot_state[self_slot()], __ATOMIC_ACQUIRE) != SLOT_STARTING)
+		for (;;) /* no trusted way out of a malformed entry */
+			__asm__ volatile("pause");
+	run_started(t);
 }
 
 __attribute__((section(".text.entry"))) void enclave_start(const struct sgxsim_ecall *e)
 {
 	static struct hal_boot boot;
+	struct sgxsim_ecall copy;
+	struct tcs *t = self();
 
 	if (!outside_enclave((uptr)e, sizeof(*e)))
-		hal_exit(125);
-	ecall = *e;
-	if (ecall.magic != SGXSIM_ECALL_MAGIC ||
-	    !outside_enclave((uptr)ecall.ocall_buf, sizeof(*ecall.ocall_buf)) ||
-	    !outside_enclave((uptr)ecall.ocall_fn, 1) || !outside_enclave(ecall.host_stack - 1, 1))
-		for (;;) /* no safe way to report: the exit path is what was bad */
+		for (;;)
 			__asm__ volatile("pause");
-	if (ecall.image_size > SGXSIM_IMAGE_MAX || arm() < 0)
+	copy = *e; /* read the untrusted block once */
+	if (copy.magic == SGXSIM_THREAD_MAGIC)
+		thread_entry(&copy);
+	/* The first ECALL, on slot 0, only once. */
+	if (copy.magic != SGXSIM_ECALL_MAGIC || self_slot() != 0 || slot_state[0] != SLOT_UNUSED ||
+	    !take_thread_fields(t, &copy))
+		for (;;)
+			__asm__ volatile("pause");
+	boot_ecall = copy;
+	slot_state[0] = SLOT_RUNNING;
+	t->selector = SUD_BLOCK;
+	if (boot_ecall.image_size > SGXSIM_IMAGE_MAX || arm() < 0)
 		hal_exit(125);
 	boot.args = copy_boot(&boot.args_size);
 	if (!boot.args)
 		hal_exit(125);
 	boot.image = (const uint8_t *)SGXSIM_IMAGE_BASE;
-	boot.image_size = ecall.image_size;
+	boot.image_size = boot_ecall.image_size;
 	boot.user_min = SGXSIM_USER_MIN;
 	boot.user_max = SGXSIM_USER_MAX;
 	boot.kheap_base = SGXSIM_HEAP_BASE;
 	boot.kheap_size = SGXSIM_HEAP_SIZE;
-	boot.mem_limit = ecall.mem_limit;
+	boot.mem_limit = boot_ecall.mem_limit;
 	core_main(&boot);
 }

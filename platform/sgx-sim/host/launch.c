@@ -14,6 +14,8 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <linux/futex.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -34,6 +36,12 @@ __attribute__((noreturn)) void sgxsim_eenter(void (*entry)(void *), void *arg, u
 
 static struct hc_server *server;
 static bool verbose;
+static uint64_t runtime_entry;
+
+/* Per slot, host side: the wake count threads wait on, and the host thread. */
+static uint32_t wake_count[SGXSIM_MAX_THREADS];
+static pid_t host_tid[SGXSIM_MAX_THREADS];
+static uint64_t kick_handler;
 
 static int fail(const char *what)
 {
@@ -85,17 +93,42 @@ struct ksigaction {
 	uint64_t mask;
 };
 
-/* Registers the enclave's exception entry points and arms SUD. */
-static int64_t arm(uint64_t on_sys, uint64_t on_fault, uint64_t selector)
+static bool in_runtime(uint64_t a)
+{
+	return a >= SGXSIM_CORE_BASE && a < SGXSIM_END;
+}
+
+/* Arms the calling host thread for slot: SUD with the slot's selector, and
+ * the slot's core stack for the enclave's signal handlers. Per thread, as
+ * neither SUD nor sigaltstack is inherited. */
+static int64_t arm_thread(uint64_t slot)
+{
+	stack_t ss = {(void *)(SGXSIM_SLOT(slot) + 0x10000), 0, SGXSIM_STACK_SIZE};
+	static const int sigs[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSGXSIM_KICK};
+	sigset_t set;
+
+	if (sigaltstack(&ss, NULL) < 0)
+		return -errno;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaddset(&set, sigs[i]);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
+	host_tid[slot] = (pid_t)syscall(SYS_gettid);
+	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, (unsigned long)sgxsim_restorer,
+		  (unsigned long)(sgxsim_restorer_end - sgxsim_restorer), SGXSIM_SLOT(slot)) < 0)
+		return -errno;
+	return 0;
+}
+
+/* Registers the enclave's exception entry points (process-wide) and arms
+ * the first thread. */
+static int64_t arm(uint64_t on_sys, uint64_t on_fault, uint64_t on_kick)
 {
 	static const int faults[] = {SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP};
 	struct ksigaction ka = {(void *)on_sys, SA_SIGINFO | SA_ONSTACK | SA_NODEFER | 0x04000000,
 				sgxsim_restorer, 0};
-	stack_t ss = {(void *)(SGXSIM_TCS + 0x10000), 0, SGXSIM_STACK_SIZE};
-	sigset_t set;
 
-	if (on_sys < SGXSIM_CORE_BASE || on_sys >= SGXSIM_END || on_fault < SGXSIM_CORE_BASE ||
-	    on_fault >= SGXSIM_END || selector != SGXSIM_TCS)
+	if (!in_runtime(on_sys) || !in_runtime(on_fault) || !in_runtime(on_kick))
 		return -EINVAL;
 	if (syscall(SYS_rt_sigaction, SIGSYS, &ka, NULL, 8) < 0)
 		return -errno;
@@ -104,17 +137,93 @@ static int64_t arm(uint64_t on_sys, uint64_t on_fault, uint64_t selector)
 		if (syscall(SYS_rt_sigaction, faults[i], &ka, NULL, 8) < 0)
 			return -errno;
 	}
-	if (sigaltstack(&ss, NULL) < 0)
+	ka.handler = (void *)on_kick;
+	ka.flags &= ~(unsigned long)SA_NODEFER;
+	if (syscall(SYS_rt_sigaction, SIGSGXSIM_KICK, &ka, NULL, 8) < 0)
 		return -errno;
-	sigemptyset(&set);
-	sigaddset(&set, SIGSYS);
-	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++)
-		sigaddset(&set, faults[i]);
-	sigprocmask(SIG_UNBLOCK, &set, NULL);
-	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, (unsigned long)sgxsim_restorer,
-		  (unsigned long)(sgxsim_restorer_end - sgxsim_restorer), selector) < 0)
-		return -errno;
+	kick_handler = on_kick;
+	return arm_thread(0);
+}
+
+static void ocall_handler(struct sgxsim_ocall_buf *b);
+
+/* Allocates what one host thread needs to serve its enclave thread's OCALLs. */
+static struct sgxsim_ecall *thread_block(uint64_t magic, uint64_t slot)
+{
+	struct sgxsim_ecall *e = calloc(1, sizeof(*e));
+	void *buf = mmap(NULL, sizeof(struct sgxsim_ocall_buf), PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *stack = mmap(NULL, HOST_STACK, PROT_READ | PROT_WRITE,
+			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint64_t fs;
+
+	if (!e || buf == MAP_FAILED || stack == MAP_FAILED) {
+		free(e);
+		return NULL;
+	}
+	__asm__ volatile("rdfsbase %0" : "=r"(fs));
+	*e = (struct sgxsim_ecall){.magic = magic, .slot = slot, .ocall_buf = buf,
+				   .ocall_fn = ocall_handler, .host_stack = (uint64_t)(stack + HOST_STACK),
+				   .host_fs = fs};
+	return e;
+}
+
+/* A host thread bound to one slot for the life of the process (EENTER on a TCS). */
+static void *host_thread(void *arg)
+{
+	uint64_t slot = (uint64_t)(uintptr_t)arg;
+	struct sgxsim_ecall *e = thread_block(SGXSIM_THREAD_MAGIC, slot);
+
+	if (!e || arm_thread(slot) < 0) {
+		fprintf(stderr, "nto: sgx-sim: cannot start a thread\n");
+		_exit(125);
+	}
+	sgxsim_eenter((void (*)(void *))runtime_entry, e, SGXSIM_SLOT(slot) + SGXSIM_SLOT_SIZE);
+}
+
+static int64_t thread_start(uint64_t slot)
+{
+	pthread_attr_t at;
+	pthread_t t;
+	int r;
+
+	if (slot == 0 || slot >= SGXSIM_MAX_THREADS || host_tid[slot])
+		return -EINVAL;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	r = pthread_create(&t, &at, host_thread, (void *)(uintptr_t)slot);
+	pthread_attr_destroy(&at);
+	return r ? -EAGAIN : 0;
+}
+
+/* Waits until slot's wake count moves past seen, or the timeout. */
+static int64_t wait_slot(uint64_t slot, int64_t seen, int64_t ns)
+{
+	struct timespec ts = {ns / 1000000000, ns % 1000000000};
+
+	if (slot >= SGXSIM_MAX_THREADS)
+		return -EINVAL;
+	if (__atomic_load_n(&wake_count[slot], __ATOMIC_ACQUIRE) == (uint32_t)seen)
+		syscall(SYS_futex, &wake_count[slot], FUTEX_WAIT_PRIVATE, (uint32_t)seen,
+			ns >= 0 ? &ts : NULL, NULL, 0);
+	return __atomic_load_n(&wake_count[slot], __ATOMIC_ACQUIRE);
+}
+
+static int64_t wake_slot(uint64_t slot)
+{
+	if (slot >= SGXSIM_MAX_THREADS)
+		return -EINVAL;
+	__atomic_fetch_add(&wake_count[slot], 1, __ATOMIC_RELEASE);
+	syscall(SYS_futex, &wake_count[slot], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 	return 0;
+}
+
+static int64_t kick_slot(uint64_t slot)
+{
+	if (slot >= SGXSIM_MAX_THREADS || !host_tid[slot])
+		return -EINVAL;
+	return syscall(SYS_tgkill, getpid(), host_tid[slot], SIGSGXSIM_KICK) < 0 ? -errno : 0;
 }
 
 /* Serves the platform's own requests: enclave memory, sleeping, arming. */
@@ -140,15 +249,18 @@ static int64_t platform_op(const struct hc_msg *q)
 			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0) == MAP_FAILED
 			       ? -errno
 			       : 0;
-	case SGXSIM_OP_SLEEP: {
-		int64_t ns = q->arg[0];
-		struct timespec ts = {ns / 1000000000, ns % 1000000000};
-		if (ns > 0)
-			nanosleep(&ts, NULL);
-		return 0;
-	}
 	case SGXSIM_OP_ARM:
 		return arm(a, n, (uint64_t)q->arg[2]);
+	case SGXSIM_OP_THREAD_START:
+		return thread_start(a);
+	case SGXSIM_OP_WAIT:
+		return wait_slot(a, q->arg[1], q->arg[2]);
+	case SGXSIM_OP_WAKE:
+		return wake_slot(a);
+	case SGXSIM_OP_KICK:
+		return kick_slot(a);
+	case SGXSIM_OP_CPUS:
+		return sysconf(_SC_NPROCESSORS_ONLN);
 	default:
 		return -ENOSYS;
 	}
@@ -179,9 +291,7 @@ static void ocall_handler(struct sgxsim_ocall_buf *b)
 int sgxsim_launch(const struct nto_launch *l)
 {
 	struct sgxsim_ecall *e;
-	struct sgxsim_ocall_buf *buf;
-	uint8_t *hstack;
-	uint64_t entry, fs;
+	uint64_t entry;
 
 	server = l->server;
 	verbose = l->verbose;
@@ -195,21 +305,20 @@ int sgxsim_launch(const struct nto_launch *l)
 		return fail("cannot reserve the enclave range");
 	if (load_runtime(&entry) < 0)
 		return fail("cannot load the enclave runtime");
-	if (map_fixed(SGXSIM_TCS, 0x10000 + SGXSIM_STACK_SIZE, PROT_READ | PROT_WRITE) == MAP_FAILED)
+	if (map_fixed(SGXSIM_SLOT(0), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) == MAP_FAILED)
 		return fail("cannot add the thread pages");
 	if (map_fixed(SGXSIM_IMAGE_BASE, (l->image_size + 4095) & ~4095UL, PROT_READ | PROT_WRITE) == MAP_FAILED)
 		return fail("cannot add the image pages");
 	memcpy((void *)SGXSIM_IMAGE_BASE, l->image, l->image_size);
 	mprotect((void *)SGXSIM_IMAGE_BASE, (l->image_size + 4095) & ~4095UL, PROT_READ);
-	buf = mmap(NULL, sizeof(*buf), PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	hstack = mmap(NULL, HOST_STACK, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	e = calloc(1, sizeof(*e));
-	if (buf == MAP_FAILED || hstack == MAP_FAILED || !e)
+	e = thread_block(SGXSIM_ECALL_MAGIC, 0);
+	if (!e)
 		return fail("cannot allocate host buffers");
+	e->boot = l->boot;
+	e->boot_size = l->boot_size;
+	e->image_size = l->image_size;
+	e->mem_limit = l->enclave_size;
+	runtime_entry = entry;
 	signal(SIGPIPE, SIG_IGN);
-	__asm__ volatile("rdfsbase %0" : "=r"(fs));
-	*e = (struct sgxsim_ecall){SGXSIM_ECALL_MAGIC, buf, ocall_handler, (uint64_t)(hstack + HOST_STACK),
-				   fs, l->boot, l->boot_size, l->image_size,
-				   l->enclave_size};
-	sgxsim_eenter((void (*)(void *))entry, e, SGXSIM_TCS + 0x10000 + SGXSIM_STACK_SIZE);
+	sgxsim_eenter((void (*)(void *))entry, e, SGXSIM_SLOT(0) + SGXSIM_SLOT_SIZE);
 }

@@ -53,6 +53,21 @@ static inline uint64_t regs_ip(const struct nto_regs *r)
 	return r->rip;
 }
 
+/* Tells the CPU we are spinning (a builtin, not assembly). */
+static inline void cpu_relax(void)
+{
+	__builtin_ia32_pause();
+}
+
+/* Sets up a new thread's registers from its parent's at clone: the child
+ * sees 0 from the call and runs on sp if one was given. */
+static inline void regs_clone_child(struct nto_regs *r, uint64_t sp)
+{
+	r->rax = 0;
+	if (sp)
+		r->rsp = sp;
+}
+
 static inline uint64_t regs_sp(const struct nto_regs *r)
 {
 	return r->rsp;

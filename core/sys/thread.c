@@ -1,0 +1,328 @@
+/* Threads: clone, futex, thread exit and robust lists. */
+#include <nto/futex.h>
+#include <nto/kernel.h>
+#include <nto/mm.h>
+#include <nto/proc.h>
+#include <nto/sched.h>
+#include <nto/signal.h>
+#include <nto/sys.h>
+
+#define CLONE_VM             0x00000100
+#define CLONE_FS             0x00000200
+#define CLONE_FILES          0x00000400
+#define CLONE_SIGHAND        0x00000800
+#define CLONE_PIDFD          0x00001000
+#define CLONE_VFORK          0x00004000
+#define CLONE_PARENT         0x00008000
+#define CLONE_THREAD         0x00010000
+#define CLONE_NEWNS          0x00020000
+#define CLONE_SYSVSEM        0x00040000
+#define CLONE_SETTLS         0x00080000
+#define CLONE_PARENT_SETTID  0x00100000
+#define CLONE_CHILD_CLEARTID 0x00200000
+#define CLONE_DETACHED       0x00400000
+#define CLONE_CHILD_SETTID   0x01000000
+#define CLONE_NAMESPACES     0x7e020000 /* every CLONE_NEW* */
+#define CSIGNAL              0x000000ff
+
+/* What a thread of this process must share with its parent. */
+#define THREAD_NEEDS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD)
+
+static long put_tid(uptr where, pid_t tid)
+{
+	return copy_to_user((void *)where, &tid, sizeof(tid));
+}
+
+long sys_clone(unsigned long flags, uptr newsp, uptr parent_tid, uptr child_tid, uptr tls)
+{
+	struct nto_regs child;
+	struct thread *t;
+	long r;
+
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if (flags & CLONE_NAMESPACES)
+		return -EPERM;
+	/* A new process (fork, vfork) is a new TEE: issue 3's next step. */
+	if ((flags & THREAD_NEEDS) != THREAD_NEEDS || (flags & CLONE_VFORK))
+		return -ENOSYS;
+	child = *current->regs;
+	regs_clone_child(&child, newsp);
+	r = thread_create(&child, (flags & CLONE_SETTLS) ? tls : current->tls, &t);
+	if (r < 0)
+		return r;
+	if (flags & CLONE_CHILD_CLEARTID)
+		t->clear_child_tid = child_tid;
+	/* The child may already run: both words are written before it can look
+	 * at them only if it enters the core first, which needs our lock. */
+	if ((flags & CLONE_PARENT_SETTID) && put_tid(parent_tid, t->tid) < 0)
+		return -EFAULT;
+	if ((flags & CLONE_CHILD_SETTID) && put_tid(child_tid, t->tid) < 0)
+		return -EFAULT;
+	return t->tid;
+}
+
+long sys_clone3(void __user *args, size_t size)
+{
+	(void)args, (void)size;
+	return -ENOSYS; /* libcs fall back to clone */
+}
+
+/* ---- futexes ---- */
+
+#define FUTEX_WAIT            0
+#define FUTEX_WAKE            1
+#define FUTEX_REQUEUE         3
+#define FUTEX_CMP_REQUEUE     4
+#define FUTEX_WAKE_OP         5
+#define FUTEX_WAIT_BITSET     9
+#define FUTEX_WAKE_BITSET     10
+#define FUTEX_PRIVATE_FLAG    128
+#define FUTEX_CLOCK_REALTIME  256
+#define FUTEX_BITSET_ANY      0xffffffffU
+#define FUTEX_WAITERS         0x80000000U
+#define FUTEX_OWNER_DIED      0x40000000U
+#define FUTEX_TID_MASK        0x3fffffffU
+
+/* A thread waiting on a futex; lives on the waiter's stack while it waits. */
+struct fwaiter {
+	uptr addr;
+	uint32_t bitset;
+	bool woken;
+	struct thread *t;
+	struct fwaiter *next;
+};
+
+static struct fwaiter *waiters;
+
+static void unqueue(struct fwaiter *w)
+{
+	for (struct fwaiter **pp = &waiters; *pp; pp = &(*pp)->next) {
+		if (*pp == w) {
+			*pp = w->next;
+			return;
+		}
+	}
+}
+
+int futex_wake(uptr uaddr, int n, uint32_t bitset)
+{
+	int woken = 0;
+
+	for (struct fwaiter **pp = &waiters; *pp && woken < n;) {
+		struct fwaiter *w = *pp;
+		if (w->addr != uaddr || !(w->bitset & bitset)) {
+			pp = &w->next;
+			continue;
+		}
+		*pp = w->next;
+		w->woken = true;
+		sched_wake(w->t);
+		woken++;
+	}
+	return woken;
+}
+
+static bool woken(void *arg)
+{
+	return ((struct fwaiter *)arg)->woken;
+}
+
+static int read_word(uptr uaddr, uint32_t *v)
+{
+	if (uaddr & 3)
+		return -EINVAL;
+	return copy_from_user(v, (void *)uaddr, sizeof(*v));
+}
+
+/* Converts a futex timeout into a monotonic deadline (-1: none). */
+static int deadline_of(uptr utime, bool absolute, bool realtime, int64_t *deadline)
+{
+	struct timespec ts;
+
+	*deadline = -1;
+	if (!utime)
+		return 0;
+	if (copy_from_user(&ts, (void *)utime, sizeof(ts)) < 0)
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+		return -EINVAL;
+	int64_t ns = ts.tv_sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX / 2
+							    : ts.tv_sec * 1000000000 + ts.tv_nsec;
+	int64_t now = ktime_mono();
+	if (!absolute)
+		*deadline = now + ns;
+	else if (realtime)
+		*deadline = now + (ns - ktime_real());
+	else
+		*deadline = ns;
+	return 0;
+}
+
+static long futex_wait(uptr uaddr, uint32_t val, int64_t deadline, uint32_t bitset)
+{
+	struct fwaiter w = {uaddr, bitset, false, current, waiters};
+	uint32_t cur;
+	int r;
+
+	if (!bitset)
+		return -EINVAL;
+	r = read_word(uaddr, &cur);
+	if (r < 0)
+		return r;
+	if (cur != val)
+		return -EAGAIN;
+	waiters = &w;
+	r = sched_wait(woken, &w, deadline);
+	if (!w.woken)
+		unqueue(&w);
+	if (w.woken)
+		return 0;
+	return r == -EDEADLK ? -EDEADLK : r;
+}
+
+static long requeue(uptr uaddr, int nwake, int nmove, uptr uaddr2)
+{
+	long done = futex_wake(uaddr, nwake, FUTEX_BITSET_ANY);
+
+	for (struct fwaiter *w = waiters; w && nmove > 0; w = w->next) {
+		if (w->addr == uaddr) {
+			w->addr = uaddr2;
+			nmove--;
+			done++;
+		}
+	}
+	return done;
+}
+
+/* FUTEX_WAKE_OP: changes *uaddr2, wakes on uaddr, and on uaddr2 if the old
+ * value passes the encoded comparison. */
+static long wake_op(uptr uaddr, int nwake, int nwake2, uptr uaddr2, uint32_t enc)
+{
+	int op = (enc >> 28) & 7, cmp = (enc >> 24) & 15;
+	int32_t oparg = (int32_t)(enc << 8) >> 20, cmparg = (int32_t)(enc << 20) >> 20;
+	uint32_t old, nv;
+	long n;
+
+	if ((enc >> 28) & 8)
+		oparg = (oparg >= 0 && oparg < 32) ? 1 << oparg : 0;
+	if (read_word(uaddr2, &old) < 0)
+		return -EFAULT;
+	switch (op) {
+	case 0: nv = (uint32_t)oparg; break;
+	case 1: nv = old + (uint32_t)oparg; break;
+	case 2: nv = old | (uint32_t)oparg; break;
+	case 3: nv = old & ~(uint32_t)oparg; break;
+	case 4: nv = old ^ (uint32_t)oparg; break;
+	default: return -ENOSYS;
+	}
+	if (copy_to_user((void *)uaddr2, &nv, sizeof(nv)) < 0)
+		return -EFAULT;
+	n = futex_wake(uaddr, nwake, FUTEX_BITSET_ANY);
+	bool hit;
+	switch (cmp) {
+	case 0: hit = (int32_t)old == cmparg; break;
+	case 1: hit = (int32_t)old != cmparg; break;
+	case 2: hit = (int32_t)old < cmparg; break;
+	case 3: hit = (int32_t)old <= cmparg; break;
+	case 4: hit = (int32_t)old > cmparg; break;
+	case 5: hit = (int32_t)old >= cmparg; break;
+	default: return -ENOSYS;
+	}
+	if (hit)
+		n += futex_wake(uaddr2, nwake2, FUTEX_BITSET_ANY);
+	return n;
+}
+
+long sys_futex(uptr uaddr, int op, uint32_t val, uptr utime, uptr uaddr2, uint32_t val3)
+{
+	int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+	bool realtime = op & FUTEX_CLOCK_REALTIME;
+	int64_t deadline;
+	uint32_t cur;
+	long r;
+
+	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT)
+		return -ENOSYS;
+	switch (cmd) {
+	case FUTEX_WAIT:
+	case FUTEX_WAIT_BITSET:
+		r = deadline_of(utime, cmd == FUTEX_WAIT_BITSET, realtime, &deadline);
+		if (r < 0)
+			return r;
+		return futex_wait(uaddr, val, deadline, cmd == FUTEX_WAIT ? FUTEX_BITSET_ANY : val3);
+	case FUTEX_WAKE:
+	case FUTEX_WAKE_BITSET:
+		if (uaddr & 3)
+			return -EINVAL;
+		if (cmd == FUTEX_WAKE_BITSET && !val3)
+			return -EINVAL;
+		return futex_wake(uaddr, (int)MIN(val, (uint32_t)INT32_MAX),
+				  cmd == FUTEX_WAKE ? FUTEX_BITSET_ANY : val3);
+	case FUTEX_CMP_REQUEUE:
+		r = read_word(uaddr, &cur);
+		if (r < 0)
+			return r;
+		if (cur != val3)
+			return -EAGAIN;
+		/* fall through */
+	case FUTEX_REQUEUE:
+		if ((uaddr & 3) || (uaddr2 & 3) || (int)val < 0 || (int)utime < 0)
+			return -EINVAL;
+		return requeue(uaddr, (int)val, (int)utime, uaddr2);
+	case FUTEX_WAKE_OP:
+		if ((uaddr & 3) || (uaddr2 & 3))
+			return -EINVAL;
+		return wake_op(uaddr, (int)val, (int)utime, uaddr2, val3);
+	default:
+		return -ENOSYS; /* PI futexes are not implemented */
+	}
+}
+
+/* ---- thread exit ---- */
+
+struct robust_list_head {
+	uptr list;
+	int64_t futex_offset;
+	uptr list_op_pending;
+};
+
+/* Marks one robust futex of a dying thread as OWNER_DIED and wakes a waiter. */
+static void robust_release(uptr entry, int64_t offset, pid_t tid)
+{
+	uptr word = entry + (uptr)offset;
+	uint32_t v;
+
+	if (read_word(word, &v) < 0 || (v & FUTEX_TID_MASK) != (uint32_t)tid)
+		return;
+	uint32_t nv = (v & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
+	if (copy_to_user((void *)word, &nv, sizeof(nv)) == 0 && (v & FUTEX_WAITERS))
+		futex_wake(word, 1, FUTEX_BITSET_ANY);
+}
+
+void thread_exit_cleanup(struct thread *t)
+{
+	struct robust_list_head head;
+
+	if (t->clear_child_tid) {
+		pid_t zero = 0;
+		if (copy_to_user((void *)t->clear_child_tid, &zero, sizeof(zero)) == 0)
+			futex_wake(t->clear_child_tid, 1, FUTEX_BITSET_ANY);
+	}
+	if (!t->robust_list || copy_from_user(&head, (void *)t->robust_list, sizeof(head)) < 0)
+		return;
+	uptr e = head.list;
+	/* The list is the program's: bound the walk against cycles. */
+	for (int i = 0; i < 2048 && e && e != t->robust_list; i++) {
+		uptr next;
+		if (copy_from_user(&next, (void *)e, sizeof(next)) < 0)
+			break;
+		if (e != head.list_op_pending)
+			robust_release(e, head.futex_offset, t->tid);
+		e = next;
+	}
+	if (head.list_op_pending)
+		robust_release(head.list_op_pending, head.futex_offset, t->tid);
+}
