@@ -17,6 +17,7 @@ void *realloc(void *p, size_t n);
 void free(void *p);
 __attribute__((noreturn)) void abort(void);
 char *getenv(const char *name);
+char *strcpy(char *dst, const char *src);
 int atoi(const char *s);
 
 #endif
