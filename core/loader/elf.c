@@ -351,7 +351,7 @@ int exec_program(const char *path, const char *const *argv, const char *const *e
 			na[n++] = kstrdup(interp);
 			if (arg)
 				na[n++] = kstrdup(arg);
-			args[n++] = kstrdup(cur);
+			na[n++] = kstrdup(cur);
 			for (int i = 1; i < argc; i++)
 				na[n++] = argv[i];
 			na[n] = NULL;

@@ -165,13 +165,13 @@ long sys_getdents64(int fd, void __user *ubuf, size_t n)
 		return -ENOTDIR;
 	if (!vm_accessible(current->proc->mm, (uptr)ubuf, n, PROT_WRITE))
 		return -EFAULT;
-	d.buf = kmalloc(d.cap + 1);
+	d.buf = kmalloc(MAX(d.cap, (size_t)280) + 1); /* 280: the largest record, for the probe */
 	if (!d.buf)
 		return -ENOMEM;
 	r = f->ops->getdents(f, &d.base, &f->pos);
 	if (r == 0 && d.used == 0 && n > 0) {
 		/* Nothing was emitted: either the end, or the buffer is too small. */
-		struct dents_ctx probe = {{emit_dent}, d.buf, 65536, 0, 0};
+		struct dents_ctx probe = {{emit_dent}, d.buf, 280, 0, 0};
 		int64_t pos = f->pos;
 		if (d.cap < 280 && f->ops->getdents(f, &probe.base, &pos) == 0 && probe.used)
 			r = -EINVAL;
@@ -596,6 +596,8 @@ static int64_t ts_to_ns(const struct timespec *t, int64_t now)
 		return now;
 	if (t->tv_nsec == UTIME_OMIT)
 		return UTIME_OMIT;
+	if (t->tv_sec > INT64_MAX / 1000000000 - 1 || t->tv_sec < INT64_MIN / 1000000000 + 1)
+		return t->tv_sec < 0 ? INT64_MIN / 1000000000 * 1000000000 : INT64_MAX; /* clamp */
 	return t->tv_sec * 1000000000 + t->tv_nsec;
 }
 

@@ -192,6 +192,7 @@ long sys_mremap(uptr old, size_t oldlen, size_t newlen, int flags, uptr newaddr)
 		if ((newaddr & (PAGE_SIZE - 1)) || (newaddr < old + oldlen && newaddr + newlen > old))
 			return -EINVAL;
 		vm_unmap(mm, newaddr, newlen);
+		v = vm_find(mm, old); /* the unmap may have split or freed the old v */
 		return remap_move(mm, v, old, oldlen, newlen, newaddr);
 	}
 	if (newlen <= oldlen) {
