@@ -84,6 +84,7 @@ long sys_mmap(uptr addr, size_t len, int prot, int flags, int fd, int64_t off)
 		return -EINVAL;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC; /* the platform takes only these */
 	if (len > mm->user_max - mm->user_min)
 		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);

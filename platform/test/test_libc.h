@@ -19,5 +19,6 @@ __attribute__((noreturn)) void abort(void);
 char *getenv(const char *name);
 char *strcpy(char *dst, const char *src);
 int atoi(const char *s);
+int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

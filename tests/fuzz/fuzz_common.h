@@ -38,11 +38,11 @@ static inline const uint8_t *rd_bytes(struct reader *r, size_t *n)
 static inline void fuzz_check(const char *where)
 {
 	if (test_hal_violations()) {
-		printf("%s: HAL contract violation: %s\n", where, test_hal_last_violation());
+		dprintf(2, "%s: HAL contract violation: %s\n", where, test_hal_last_violation());
 		abort();
 	}
 	if (test_panicked()) {
-		printf("%s: the core panicked\n", where);
+		dprintf(2, "%s: the core panicked\n", where);
 		abort();
 	}
 }

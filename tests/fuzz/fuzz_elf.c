@@ -86,7 +86,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	} else if (how != TEST_EXITED ||
 		   (test_exit_status != 126 && test_exit_status != 127 && test_exit_status != 125)) {
-		printf("core_main ended with outcome %d status %d\n", how, test_exit_status);
+		dprintf(2, "core_main ended with outcome %d status %d\n", how, test_exit_status);
 		abort();
 	}
 	fuzz_check("core_main");

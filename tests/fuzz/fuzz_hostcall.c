@@ -95,7 +95,7 @@ static long pick_fd(void)
 static void check(long r, int op)
 {
 	if (r < -MAX_ERRNO) {
-		printf("op %d returned %ld, not a result or an errno\n", op, r);
+		dprintf(2, "op %d returned %ld, not a result or an errno\n", op, r);
 		abort();
 	}
 	fuzz_check("hostcall");
@@ -209,7 +209,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	test_sleep_budget(10000);
 	int how = test_catch(run, NULL);
 	if (how != TEST_RETURNED && how != TEST_STUCK) {
-		printf("the host made the core end the program (outcome %d, status %d)\n", how,
+		dprintf(2, "the host made the core end the program (outcome %d, status %d)\n", how,
 		       test_exit_status);
 		abort();
 	}

@@ -85,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (vfs_open(AT_FDCWD, "/tmp/new", O_RDWR | O_CREAT, 0644, &f) == 0)
 			file_put(f);
 	} else if (r > 0 || r < -MAX_ERRNO) {
-		printf("tmpfs_mount_image returned %d\n", r);
+		dprintf(2, "tmpfs_mount_image returned %d\n", r);
 		abort();
 	}
 	fuzz_check("tmpfs_mount_image");

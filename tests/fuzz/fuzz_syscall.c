@@ -47,11 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (r.how == TEST_EXITED || r.how == TEST_STUCK)
 			break;
 		if (r.how != TEST_RETURNED) {
-			printf("syscall %lu: outcome %d\n", nr, r.how);
+			dprintf(2, "syscall %lu: outcome %d\n", nr, r.how);
 			abort();
 		}
 		if (r.ret < -MAX_ERRNO) {
-			printf("syscall %lu returned %ld, not a result or an errno\n", nr, r.ret);
+			dprintf(2, "syscall %lu returned %ld, not a result or an errno\n", nr, r.ret);
 			abort();
 		}
 	}

@@ -133,7 +133,7 @@ long sc(uint64_t nr, long a0, long a1, long a2, long a3, long a4, long a5)
 	struct sc_result r = fixture_syscall(nr, a0, a1, a2, a3, a4, a5);
 
 	if (r.how != TEST_RETURNED) {
-		printf("syscall %lu did not return (outcome %d, status %d)\n", nr, r.how,
+		dprintf(2, "syscall %lu did not return (outcome %d, status %d)\n", nr, r.how,
 		       test_exit_status);
 		abort();
 	}
