@@ -64,6 +64,14 @@ static void gen_maps(struct snap *s)
 	}
 }
 
+/* The last component of the program's path (exe may be a relative name). */
+static const char *exe_name(const char *exe)
+{
+	const char *slash = exe ? strrchr(exe, '/') : NULL;
+
+	return !exe ? "?" : slash ? slash + 1 : exe;
+}
+
 static uint64_t vm_kb(void)
 {
 	uint64_t t = 0;
@@ -76,7 +84,7 @@ static uint64_t vm_kb(void)
 static void gen_status(struct snap *s)
 {
 	struct proc *p = current->proc;
-	const char *name = p->exe ? strrchr(p->exe, '/') + 1 : "?";
+	const char *name = exe_name(p->exe);
 
 	sp(s, "Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
 	   name, p->umask, p->pid, p->pid);
@@ -91,7 +99,7 @@ static void gen_status(struct snap *s)
 static void gen_stat(struct snap *s)
 {
 	struct proc *p = current->proc;
-	const char *name = p->exe ? strrchr(p->exe, '/') + 1 : "?";
+	const char *name = exe_name(p->exe);
 
 	sp(s, "%d (%.15s) R %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 0 %lu %lu", p->pid, name,
 	   p->ppid, p->pgid, p->sid, vm_kb() << 10, vm_kb() >> 2);
@@ -149,7 +157,7 @@ static void gen_comm(struct snap *s)
 {
 	const char *e = current->proc->exe;
 
-	sp(s, "%.15s\n", e ? strrchr(e, '/') + 1 : "?");
+	sp(s, "%.15s\n", exe_name(e));
 }
 
 static void gen_loadavg(struct snap *s)
@@ -268,7 +276,10 @@ static int p_walk(struct mount *m, const char *rel, bool follow, char *link, siz
 			return *p ? -ENOENT : 0;
 		if (e->kind == P_LINK && (*p || follow)) {
 			/* fd links name open files; following them reopens by path. */
-			if (fd >= 0 && fd_get(fd) && fd_get(fd)->path && fd_get(fd)->path[0] != '/')
+			/* Nor do links to files a path cannot reopen (the console,
+			 * whose /dev/stdin name leads back here). */
+			if (fd >= 0 && fd_get(fd) && ((fd_get(fd)->path && fd_get(fd)->path[0] != '/') ||
+						      !fd_get(fd)->ops->seekable))
 				return 0;
 			int r = link_target(e, fd, link, cap);
 			if (r < 0)

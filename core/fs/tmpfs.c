@@ -88,6 +88,7 @@ static void child_remove(struct tnode *dir, struct tnode *n)
 		}
 	}
 	n->sibling = NULL;
+	n->parent = NULL; /* an unlinked node may outlive its parent (an open directory) */
 	if (S_ISDIR(n->mode))
 		dir->nlink--;
 	dir->mtime = dir->ctime = ktime_real();

@@ -80,7 +80,11 @@ static int splice_link(char *abs, struct mount *m, const char *rel, size_t consu
 
 	if (!base || !rest || !tmp)
 		goto out;
-	kstrlcpy(rest, rel + consumed, PATH_MAX);
+	/* The rest is relative to the link's target: drop its leading slashes. */
+	const char *r0 = rel + consumed;
+	while (*r0 == '/')
+		r0++;
+	kstrlcpy(rest, r0, PATH_MAX);
 	/* The link's directory: mount path + rel prefix minus the last component. */
 	n = (size_t)(rel - abs) + consumed;
 	memcpy(base, abs, n);

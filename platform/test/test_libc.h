@@ -18,6 +18,8 @@ void free(void *p);
 __attribute__((noreturn)) void abort(void);
 char *getenv(const char *name);
 char *strcpy(char *dst, const char *src);
+char *strcat(char *dst, const char *src);
+char *strstr(const char *h, const char *n);
 int atoi(const char *s);
 int dprintf(int fd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
