@@ -184,6 +184,8 @@ long sys_mremap(uptr old, size_t oldlen, size_t newlen, int flags, uptr newaddr)
 		return -EINVAL;
 	oldlen = ALIGN_UP(oldlen, PAGE_SIZE);
 	newlen = ALIGN_UP(newlen, PAGE_SIZE);
+	if (newlen == 0)
+		return -EINVAL; /* wrapped when rounded up, as Linux's PAGE_ALIGN check */
 	v = vm_find(mm, old);
 	if (!v || (oldlen && old + oldlen > v->end))
 		return -EFAULT;
