@@ -243,13 +243,48 @@ static void test_exec_failures(void **state)
 	assert_int_equal(exec("/dev/null", &a), -EACCES);
 }
 
+struct big_args {
+	const char *const *argv;
+	struct nto_regs regs;
+	const char *why;
+	int r;
+};
+
+static void do_exec_big(void *arg)
+{
+	struct big_args *a = arg;
+	static const char *const envp[] = {NULL};
+
+	a->r = exec_program("/bin/prog", a->argv, envp, &a->regs, &a->why);
+}
+
+static void test_exec_e2big(void **state)
+{
+	/* An argument that does not fit the initial stack must fail the exec,
+	 * not vanish from argv. */
+	static char big[300000];
+	static const char *argv[] = {"prog", big, "last", NULL};
+	struct big_args a = {argv, {0}, NULL, 0};
+
+	memset(big, 'a', sizeof(big) - 1);
+	assert_int_equal(test_catch(do_exec_big, &a), TEST_RETURNED);
+	if (a.r == 0) {
+		uint64_t *sp = (uint64_t *)a.regs.rsp;
+		assert_int_equal(sp[0], 3);
+		for (int i = 1; i <= 3; i++)
+			if (!sp[i])
+				fail_msg("argv[%d] is NULL after a successful exec", i - 1);
+	}
+	assert_int_equal(a.r, -E2BIG);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, fresh)
 	const struct CMUnitTest tests[] = {
 		T(test_good),	       T(test_truncated), T(test_ident),	  T(test_machine_and_type),
 		T(test_phdr_table),    T(test_segments),  T(test_exec_static), T(test_exec_pie),
-		T(test_exec_script),   T(test_exec_failures),
+		T(test_exec_script),   T(test_exec_failures), T(test_exec_e2big),
 	};
 
 	return cmocka_run_group_tests_name("elf", tests, setup, NULL);
