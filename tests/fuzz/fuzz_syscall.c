@@ -1,6 +1,7 @@
 /*
  * Fuzzes the system-call layer. An input is
- *   u8 flags (bit 0: --strace, bit 1: --verbose, bit 2: mount /host)
+ *   u8 flags (bit 0: --strace, bit 1: --verbose, bit 2: mount /host,
+ *             bit 3: a lying host clock: two i64 follow, base and step)
  *   u16 n, then n bytes copied to the start of the scratch mapping
  *       (SCRATCH_BASE = 0x10000000: paths, structs, iovecs for the calls)
  *   then records of u16 nr + 6 x u64 arguments,
@@ -17,6 +18,14 @@
 #define REC 50
 
 static struct reader in;
+static int64_t clock_base, clock_step, clock_calls;
+
+/* The host's clock, as a hostile host would tell it (may run backwards,
+ * sit near INT64_MAX, or fail). */
+static int64_t lying_clock(void *ctx, int clk)
+{
+	return (int64_t)((uint64_t)clock_base + (uint64_t)clock_step * (uint64_t)clock_calls++);
+}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -33,6 +42,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	g_strace = flags & 1;
 	g_verbose = flags & 2;
+	if (flags & 8) {
+		clock_base = (int64_t)rd(&in, 8);
+		clock_step = (int64_t)rd(&in, 8);
+		clock_calls = 0;
+		test_clock_set(lying_clock, NULL);
+	}
 	n = (size_t)rd(&in, 2);
 	p = rd_bytes(&in, &n);
 	memcpy((void *)SCRATCH_BASE, p, n);

@@ -269,6 +269,16 @@ def sseeds():
     put("fuzz_syscall", "exit", sysin(0, scr, [(39,), (231, 3)]))
     put("fuzz_syscall", "rename-tree", sysin(0, scr, [(83, s + 448, 0o755), (82, s + 448, s + 64),
                                                       (84, s + 64), (80, s + 128), (79, B, 100)]))
+    clock = struct.pack("<qq", (1 << 63) - 1000, 7)
+    scr8 = bytes([8]) + clock + struct.pack("<H", len(scr)) + scr
+    put("fuzz_syscall", "lying-clock", scr8 + b"".join(
+        struct.pack("<H6Q", *c) for c in [(7, 0, 0, 5, 0, 0, 0), (228, 1, s + 0x1000, 0, 0, 0, 0),
+                                          (35, s + 512, 0, 0, 0, 0, 0), (201, 0, 0, 0, 0, 0, 0)]))
+    back = struct.pack("<qq", 10**18, -(10**17))
+    put("fuzz_syscall", "clock-backwards", bytes([8]) + back + struct.pack("<H", len(scr)) + scr +
+        b"".join(struct.pack("<H6Q", *c) for c in [(228, 1, s + 0x1000, 0, 0, 0, 0),
+                                                   (228, 0, s + 0x1000, 0, 0, 0, 0),
+                                                   (7, 0, 0, 3, 0, 0, 0)]))
     put("fuzz_syscall", "urandom", sysin(0, scr, [(2, s + 384, 0), (0, 3, B, 300), (318, B, 64, 0)]))
 
 
