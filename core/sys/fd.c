@@ -118,8 +118,8 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if ((long)arg < 0)
-			return -EINVAL;
+		if (arg > (unsigned long)INT32_MAX)
+			return -EINVAL; /* negative, or negative once truncated to int */
 		file_get(f);
 		return fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:

@@ -251,6 +251,18 @@ static void test_mm_regressions(void **state)
 	assert_int_equal(SC2(NR_munmap, A - 0x1000, 0x20000), 0);
 }
 
+static void test_fd_regressions(void **state)
+{
+	/* F_DUPFD with a minimum that is negative as an int indexed the fd table at INT_MIN. */
+	assert_int_equal(SC3(NR_fcntl, 1, F_DUPFD, 0x80000000UL), -EINVAL);
+	assert_int_equal(SC3(NR_fcntl, 1, F_DUPFD, 0xffffffffUL), -EINVAL);
+	assert_int_equal(SC3(NR_fcntl, 1, F_DUPFD_CLOEXEC, -1L), -EINVAL);
+	assert_int_equal(SC3(NR_fcntl, 1, F_DUPFD, 5000), -EINVAL); /* over RLIMIT_NOFILE */
+	long fd = SC3(NR_fcntl, 1, F_DUPFD, 10);
+	assert_int_equal(fd, 10);
+	assert_int_equal(SC1(NR_close, fd), 0);
+}
+
 static void test_time_regressions(void **state)
 {
 	struct timespec *ts = (struct timespec *)ualloc(2 * sizeof(*ts));
@@ -272,7 +284,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_unknown_numbers),   T(test_every_entry_hostile), T(test_exit_statuses),
 		T(test_signal_handler_frame), T(test_strace_output),	T(test_mm_regressions),
-		T(test_time_regressions),
+		T(test_fd_regressions),	   T(test_time_regressions),
 	};
 
 	return cmocka_run_group_tests_name("syscall", tests, setup, NULL);
