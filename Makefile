@@ -23,8 +23,12 @@ CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC
 
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Ihost -Icore/include -Icore/arch/$(ARCH)/include -MMD -MP
 
-.PHONY: all clean test demo bench check-core unit fuzz
+.PHONY: all clean test demo bench deps check-core unit fuzz integration
 all: $(B)/nto
+
+# Both README commands start here: Debian packages, installed if missing.
+deps:
+	@sh scripts/install-deps.sh
 
 # ---- sgx-sim: the enclave runtime (core + trusted platform) ----
 SGX_ENCL_SRCS := $(wildcard platform/sgx-sim/enclave/*.c) $(wildcard platform/sgx-sim/enclave/*.S)
@@ -61,6 +65,25 @@ $(B)/hostobj/platform/sgx-sim/host/trampolines.o: platform/sgx-sim/host/trampoli
 
 $(B)/nto: $(HOST_OBJS) $(SGX_HOST_OBJS)
 	$(HOST_CC) -o $@ $^ -lcrypto
+
+-include tests/progs/progs.mk
+-include bench/bench.mk
+
+PYTEST := /usr/bin/python3 -m pytest -p no:cacheprovider
+
+integration: all test-progs
+	NTO_TEST_NO_BUILD=1 $(PYTEST) -q tests
+
+# The README's test command: everything, from a fresh clone.
+test: deps
+	$(MAKE) all test-progs
+	$(MAKE) host-unit
+	NTO_TEST_NO_BUILD=1 $(PYTEST) -q tests
+
+# The README's demo command.
+demo: deps
+	$(MAKE) all
+	@sh scripts/demo.sh
 
 clean:
 	rm -rf $(B)

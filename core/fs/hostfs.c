@@ -12,6 +12,7 @@
 struct hfile {
 	int64_t handle;
 	uint32_t mode;
+	struct mount *m;
 };
 
 static int64_t mount_id(struct mount *m)
@@ -90,7 +91,7 @@ static ssize_t hf_read(struct file *f, const struct iobuf *io, size_t n, int64_t
 
 	if (S_ISDIR(h->mode))
 		return -EISDIR;
-	buf = kmalloc(HC_MAX_DATA);
+	buf = kmalloc(MIN(n, (size_t)HC_MAX_DATA) + 1);
 	if (!buf)
 		return -ENOMEM;
 	while (done < n) {
@@ -170,7 +171,37 @@ static int hf_stat(struct file *f, struct kstat *st)
 		return (int)r;
 	if (got != sizeof(hs))
 		return -EIO;
-	return stat_from_host(&hs, 3, st);
+	return stat_from_host(&hs, h->m->dev, st);
+}
+
+/* A directory's current path: the host says where the handle is now, and
+ * the answer is checked to be a plain relative path before it is used. */
+static char *hf_getpath(struct file *f)
+{
+	struct hfile *h = f->priv;
+	char rel[PATH_MAX];
+	size_t got = 0;
+	int64_t a[4] = {(int64_t)(uptr)h->m->priv, h->handle, 0, 0};
+	int64_t r = hc_call(HC_FPATH, a, NULL, 0, rel, PATH_MAX - 1, &got);
+	char *out;
+
+	if (r < 0 || (uint64_t)r != got || !S_ISDIR(h->mode))
+		return f->path ? kstrdup(f->path) : NULL;
+	rel[got] = 0;
+	if (strlen(rel) != got || rel[0] == '/')
+		return NULL;
+	out = kmalloc(PATH_MAX);
+	if (out && path_canon(h->m->path, rel, out) < 0) {
+		kfree(out);
+		return NULL;
+	}
+	/* ".." inside the answer must not climb out of the mount. */
+	if (out && (strncmp(out, h->m->path, h->m->pathlen) != 0 ||
+		    (out[h->m->pathlen] != 0 && out[h->m->pathlen] != '/' && h->m->pathlen > 1))) {
+		kfree(out);
+		return NULL;
+	}
+	return out;
 }
 
 struct dent_state {
@@ -260,6 +291,7 @@ static const struct file_ops hostfs_file_ops = {
 	.sync = hf_sync,
 	.poll = hf_poll,
 	.release = hf_release,
+	.getpath = hf_getpath,
 	.seekable = true,
 };
 
@@ -274,20 +306,25 @@ static int h_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 	/* The host sees only the flags that shape the open; the rest stay here. */
 	int hflags = flags & (O_ACCMODE | O_CREAT | O_EXCL | O_TRUNC | O_APPEND | O_DIRECTORY |
 			      O_NOFOLLOW);
-	r = hpath(m, HC_OPEN, hflags, mode, 0, rel);
+	struct hc_stat hs;
+	size_t got = 0;
+	int64_t a[4] = {mount_id(m), hflags, mode, 0};
+	const char *p = rel[0] ? rel : ".";
+	r = hc_call(HC_OPEN, a, p, strlen(p) + 1, &hs, sizeof(hs), &got);
 	if (r < 0) {
 		kfree(h);
 		return (int)r;
 	}
 	h->handle = r;
+	h->m = m;
 	*out = file_alloc(&hostfs_file_ops, h, (uint32_t)flags);
 	if (!*out) {
-		int64_t a[4] = {r, 0, 0, 0};
-		hc_call(HC_CLOSE, a, NULL, 0, NULL, 0, NULL);
+		int64_t c[4] = {r, 0, 0, 0};
+		hc_call(HC_CLOSE, c, NULL, 0, NULL, 0, NULL);
 		kfree(h);
 		return -ENOMEM;
 	}
-	if (hf_stat(*out, &st) == 0)
+	if (got == sizeof(hs) ? stat_from_host(&hs, m->dev, &st) == 0 : hf_stat(*out, &st) == 0)
 		h->mode = st.st_mode;
 	if ((flags & O_DIRECTORY) && !S_ISDIR(h->mode)) {
 		file_put(*out);

@@ -120,7 +120,7 @@ static int pipe_poll(struct file *f, int events)
 	} else {
 		if (p->readers == 0)
 			rev |= POLLERR;
-		else if (PIPE_BUF_SIZE - p->len >= PIPE_ATOMIC)
+		if (PIPE_BUF_SIZE - p->len >= PIPE_ATOMIC)
 			rev |= POLLOUT | POLLWRNORM;
 	}
 	return rev & (events | POLLHUP | POLLERR);

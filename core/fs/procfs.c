@@ -64,14 +64,6 @@ static void gen_maps(struct snap *s)
 	}
 }
 
-/* The last component of the program's path (exe may be a relative name). */
-static const char *exe_name(const char *exe)
-{
-	const char *slash = exe ? strrchr(exe, '/') : NULL;
-
-	return !exe ? "?" : slash ? slash + 1 : exe;
-}
-
 static uint64_t vm_kb(void)
 {
 	uint64_t t = 0;
@@ -84,7 +76,7 @@ static uint64_t vm_kb(void)
 static void gen_status(struct snap *s)
 {
 	struct proc *p = current->proc;
-	const char *name = exe_name(p->exe);
+	const char *name = p->comm;
 
 	sp(s, "Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
 	   name, p->umask, p->pid, p->pid);
@@ -99,7 +91,7 @@ static void gen_status(struct snap *s)
 static void gen_stat(struct snap *s)
 {
 	struct proc *p = current->proc;
-	const char *name = exe_name(p->exe);
+	const char *name = p->comm;
 
 	sp(s, "%d (%.15s) R %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 0 %lu %lu", p->pid, name,
 	   p->ppid, p->pgid, p->sid, vm_kb() << 10, vm_kb() >> 2);
@@ -155,9 +147,7 @@ static void gen_environ(struct snap *s)
 
 static void gen_comm(struct snap *s)
 {
-	const char *e = current->proc->exe;
-
-	sp(s, "%.15s\n", exe_name(e));
+	sp(s, "%.15s\n", current->proc->comm);
 }
 
 static void gen_loadavg(struct snap *s)

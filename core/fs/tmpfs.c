@@ -9,21 +9,29 @@
 #include <nto/proc.h>
 #include <nto/vfs.h>
 
+struct tdent;
+
 struct tnode {
 	uint32_t mode;
 	uint32_t nlink;
 	uint64_t ino;
 	int64_t atime, mtime, ctime;
-	struct tnode *parent;
-	char *name;
-	struct tnode *child, *sibling; /* directory entries in creation order */
-	uint64_t seq;                  /* position cookie within the parent */
-	uint64_t next_seq;
-	uint8_t *data; /* owned bytes (file contents or symlink target) */
-	const uint8_t *ro; /* image bytes, until the first write */
+	struct tdent *children; /* directory entries in creation order */
+	uint64_t next_seq;      /* position cookies for new entries */
+	struct tdent *dent;     /* a directory's one name (NULL for the root) */
+	uint8_t *data;          /* owned bytes (file contents or symlink target) */
+	const uint8_t *ro;      /* image bytes, until the first write */
 	size_t size, cap;
 	int opens;
-	bool unlinked;
+};
+
+/* A name in a directory. Files may have several (hard links). */
+struct tdent {
+	char *name;
+	struct tnode *node;
+	struct tnode *dir;
+	struct tdent *next;
+	uint64_t seq;
 };
 
 static uint64_t next_ino = 2;
@@ -37,98 +45,148 @@ static struct tnode *node_new(uint32_t mode)
 		return NULL;
 	n->mode = mode;
 	n->ino = next_ino++;
-	n->nlink = S_ISDIR(mode) ? 2 : 1;
 	n->atime = n->mtime = n->ctime = now;
 	n->next_seq = 3; /* 0..2 are taken by the start, "." and ".." */
 	return n;
 }
 
-static void node_free(struct tnode *n)
+/* Frees a node once it has neither names nor open files. */
+static void node_drop(struct tnode *n)
 {
-	kfree(n->data);
-	kfree(n->name);
-	kfree(n);
+	if (n->nlink == 0 && n->opens == 0) {
+		kfree(n->data);
+		kfree(n);
+	}
 }
 
-static struct tnode *child_find(struct tnode *dir, const char *name, size_t len)
+static struct tdent *dent_find(struct tnode *dir, const char *name, size_t len)
 {
-	for (struct tnode *c = dir->child; c; c = c->sibling) {
-		if (strncmp(c->name, name, len) == 0 && c->name[len] == 0)
-			return c;
+	for (struct tdent *d = dir->children; d; d = d->next) {
+		if (strncmp(d->name, name, len) == 0 && d->name[len] == 0)
+			return d;
 	}
 	return NULL;
 }
 
-static int child_add(struct tnode *dir, struct tnode *n, const char *name, size_t len)
+static int dent_add(struct tnode *dir, struct tnode *n, const char *name, size_t len)
 {
-	struct tnode **pp = &dir->child;
+	struct tdent *d = kzalloc(sizeof(*d)), **pp = &dir->children;
 
-	n->name = kmalloc(len + 1);
-	if (!n->name)
-		return -ENOMEM;
-	memcpy(n->name, name, len);
-	n->name[len] = 0;
-	n->parent = dir;
-	n->seq = dir->next_seq++;
+	if (!d)
+		return -ENOSPC;
+	d->name = kmalloc(len + 1);
+	if (!d->name) {
+		kfree(d);
+		return -ENOSPC;
+	}
+	memcpy(d->name, name, len);
+	d->name[len] = 0;
+	d->node = n;
+	d->dir = dir;
+	d->seq = dir->next_seq++;
 	while (*pp)
-		pp = &(*pp)->sibling;
-	*pp = n;
-	if (S_ISDIR(n->mode))
+		pp = &(*pp)->next;
+	*pp = d;
+	if (S_ISDIR(n->mode)) {
+		n->dent = d;
+		n->nlink = 2;
 		dir->nlink++;
-	dir->mtime = dir->ctime = ktime_real();
+	} else {
+		n->nlink++;
+	}
+	n->ctime = dir->mtime = dir->ctime = ktime_real();
 	return 0;
 }
 
-static void child_remove(struct tnode *dir, struct tnode *n)
+/* Removes a name; the node goes when its last name and open file do. */
+static void dent_remove(struct tdent *d)
 {
-	for (struct tnode **pp = &dir->child; *pp; pp = &(*pp)->sibling) {
-		if (*pp == n) {
-			*pp = n->sibling;
+	struct tnode *dir = d->dir, *n = d->node;
+
+	for (struct tdent **pp = &dir->children; *pp; pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
 			break;
 		}
 	}
-	n->sibling = NULL;
-	n->parent = NULL; /* an unlinked node may outlive its parent (an open directory) */
-	if (S_ISDIR(n->mode))
+	if (S_ISDIR(n->mode)) {
 		dir->nlink--;
-	dir->mtime = dir->ctime = ktime_real();
+		n->nlink = 0;
+		n->dent = NULL;
+	} else {
+		n->nlink--;
+	}
+	n->ctime = dir->mtime = dir->ctime = ktime_real();
+	kfree(d->name);
+	kfree(d);
+	node_drop(n);
 }
 
-/* Frees an unlinked node once nothing refers to it. */
-static void node_drop(struct tnode *n)
+/* Moves dentry d to dir under name (the target name is free). */
+static int dent_move(struct tdent *d, struct tnode *dir, const char *name)
 {
-	if (n->unlinked && n->opens == 0)
-		node_free(n);
+	size_t len = strlen(name);
+	char *nm = kmalloc(len + 1);
+	struct tnode *old = d->dir;
+
+	if (!nm)
+		return -ENOSPC;
+	memcpy(nm, name, len + 1);
+	for (struct tdent **pp = &old->children; *pp; pp = &(*pp)->next) {
+		if (*pp == d) {
+			*pp = d->next;
+			break;
+		}
+	}
+	kfree(d->name);
+	d->name = nm;
+	d->dir = dir;
+	d->next = NULL;
+	d->seq = dir->next_seq++;
+	struct tdent **pp = &dir->children;
+	while (*pp)
+		pp = &(*pp)->next;
+	*pp = d;
+	if (S_ISDIR(d->node->mode) && old != dir) {
+		old->nlink--;
+		dir->nlink++;
+	}
+	d->node->ctime = old->mtime = old->ctime = dir->mtime = dir->ctime = ktime_real();
+	return 0;
 }
 
 /*
  * Looks rel up without following a final symlink. Intermediate symlinks
- * are reported (return 1) so the VFS can splice them.
+ * are reported (return 1) so the VFS can splice them. On success *out is
+ * the node's dentry (NULL for the root or a missing last component) and
+ * *parent the directory that holds (or would hold) the last component.
  */
 static int lookup(struct tnode *root, const char *rel, bool follow, char *link, size_t cap,
-		  size_t *consumed, struct tnode **out, struct tnode **parent)
+		  size_t *consumed, struct tdent **out, struct tnode **parent)
 {
-	struct tnode *n = root, *par = root;
+	struct tnode *n = root;
 	const char *p = rel;
 
 	*out = NULL;
+	if (parent)
+		*parent = root;
 	while (*p) {
 		const char *s = p;
 		while (*p && *p != '/')
 			p++;
 		if (!S_ISDIR(n->mode))
 			return -ENOTDIR;
-		struct tnode *c = child_find(n, s, (size_t)(p - s));
+		struct tdent *d = dent_find(n, s, (size_t)(p - s));
 		bool last = *p == 0;
 		while (*p == '/')
 			p++;
-		if (!c) {
-			if (!last)
-				return -ENOENT;
-			if (parent)
-				*parent = n;
-			return 0;
+		if (parent)
+			*parent = n;
+		if (!d) {
+			*out = NULL;
+			return last ? 0 : -ENOENT;
 		}
+		struct tnode *c = d->node;
 		if (S_ISLNK(c->mode) && (!last || follow) && link) {
 			if (c->size >= cap)
 				return -ENAMETOOLONG;
@@ -139,12 +197,9 @@ static int lookup(struct tnode *root, const char *rel, bool follow, char *link, 
 				(*consumed)--;
 			return 1;
 		}
-		par = n;
 		n = c;
+		*out = d;
 	}
-	*out = n;
-	if (parent)
-		*parent = n == root ? root : par;
 	return 0;
 }
 
@@ -154,7 +209,7 @@ static struct tnode *root_of(struct mount *m)
 }
 
 /* Finds an existing node for rel; -ENOENT when missing. */
-static int find(struct mount *m, const char *rel, struct tnode **out)
+static int find_dent(struct mount *m, const char *rel, struct tdent **out)
 {
 	int r = lookup(root_of(m), rel, false, NULL, 0, NULL, out, NULL);
 
@@ -163,11 +218,26 @@ static int find(struct mount *m, const char *rel, struct tnode **out)
 	return r;
 }
 
+static int find(struct mount *m, const char *rel, struct tnode **out)
+{
+	struct tdent *d;
+	int r;
+
+	if (!rel[0]) {
+		*out = root_of(m);
+		return 0;
+	}
+	r = find_dent(m, rel, &d);
+	if (r == 0)
+		*out = d->node;
+	return r;
+}
+
 static int t_walk(struct mount *m, const char *rel, bool follow, char *link, size_t cap,
 		  size_t *consumed)
 {
-	struct tnode *n;
-	int r = lookup(root_of(m), rel, follow, link, cap, consumed, &n, NULL);
+	struct tdent *d;
+	int r = lookup(root_of(m), rel, follow, link, cap, consumed, &d, NULL);
 
 	return r == -ENOENT ? 0 : r; /* a missing path is for the operation to report */
 }
@@ -286,19 +356,49 @@ static int tf_getdents(struct file *f, struct dir_ctx *ctx, int64_t *pos)
 		*pos = 1;
 	}
 	if (*pos < 2) {
-		struct tnode *p = n->parent ? n->parent : n;
+		struct tnode *p = n->dent ? n->dent->dir : n;
 		if (!ctx->emit(ctx, "..", 2, p->ino, DT_DIR))
 			return 0;
 		*pos = 2;
 	}
-	for (struct tnode *c = n->child; c; c = c->sibling) {
-		if ((int64_t)c->seq <= *pos)
+	for (struct tdent *d = n->children; d; d = d->next) {
+		if ((int64_t)d->seq <= *pos)
 			continue;
-		if (!ctx->emit(ctx, c->name, strlen(c->name), c->ino, dtype(c->mode)))
+		if (!ctx->emit(ctx, d->name, strlen(d->name), d->node->ino, dtype(d->node->mode)))
 			return 0;
-		*pos = (int64_t)c->seq;
+		*pos = (int64_t)d->seq;
 	}
 	return 0;
+}
+
+/* A directory's current path, rebuilt from its names (it may have moved). */
+static char *tf_getpath(struct file *f)
+{
+	struct tnode *n = f->priv;
+	char *buf = kmalloc(PATH_MAX);
+	size_t at = PATH_MAX - 1;
+
+	if (!buf)
+		return NULL;
+	buf[at] = 0;
+	if (!S_ISDIR(n->mode) || (n->nlink == 0)) {
+		kfree(buf);
+		return f->path ? kstrdup(f->path) : NULL;
+	}
+	for (struct tdent *d = n->dent; d; d = d->dir->dent) {
+		size_t len = strlen(d->name);
+		if (len + 1 > at) {
+			kfree(buf);
+			return NULL;
+		}
+		at -= len;
+		memcpy(buf + at, d->name, len);
+		buf[--at] = '/';
+	}
+	if (at == PATH_MAX - 1)
+		buf[--at] = '/';
+	memmove(buf, buf + at, PATH_MAX - at);
+	return buf;
 }
 
 static int tf_truncate(struct file *f, int64_t len)
@@ -332,30 +432,40 @@ static const struct file_ops tmpfs_file_ops = {
 	.truncate = tf_truncate,
 	.poll = tf_poll,
 	.release = tf_release,
+	.getpath = tf_getpath,
 	.seekable = true,
 };
 
 /* Creates a node of mode at rel; -EEXIST if rel exists. */
+static const char *last_name(const char *rel)
+{
+	const char *last = strrchr(rel, '/');
+
+	return last ? last + 1 : rel;
+}
+
+/* Creates a node of mode at rel; -EEXIST if rel exists. */
 static int create(struct mount *m, const char *rel, uint32_t mode, struct tnode **out)
 {
+	struct tdent *d;
 	struct tnode *n, *parent = NULL;
-	const char *last;
-	int r = lookup(root_of(m), rel, false, NULL, 0, NULL, &n, &parent);
+	const char *last = last_name(rel);
+	int r = lookup(root_of(m), rel, false, NULL, 0, NULL, &d, &parent);
 
 	if (r < 0)
 		return r;
-	if (n)
+	if (d || !rel[0])
 		return -EEXIST;
-	if (!parent || !S_ISDIR(parent->mode))
-		return -ENOENT;
-	last = strrchr(rel, '/');
-	last = last ? last + 1 : rel;
+	if (!S_ISDIR(parent->mode))
+		return -ENOTDIR;
+	if (parent->nlink == 0)
+		return -ENOENT; /* the directory was removed */
 	n = node_new(mode);
 	if (!n)
-		return -ENOMEM;
-	r = child_add(parent, n, last, strlen(last));
+		return -ENOSPC;
+	r = dent_add(parent, n, last, strlen(last));
 	if (r < 0) {
-		node_free(n);
+		kfree(n);
 		return r;
 	}
 	*out = n;
@@ -364,7 +474,7 @@ static int create(struct mount *m, const char *rel, uint32_t mode, struct tnode 
 
 static int t_open(struct mount *m, const char *rel, int flags, mode_t mode, struct file **out)
 {
-	struct tnode *n;
+	struct tnode *n = NULL;
 	int acc = flags & O_ACCMODE;
 	int r = find(m, rel, &n);
 
@@ -381,7 +491,8 @@ static int t_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 		return -ENOTDIR;
 	if (S_ISDIR(n->mode) && (acc != O_RDONLY || (flags & O_CREAT)))
 		return -EISDIR;
-	if ((flags & O_TRUNC) && S_ISREG(n->mode) && acc != O_RDONLY) {
+	/* Linux truncates on O_TRUNC whatever the access mode. */
+	if ((flags & O_TRUNC) && S_ISREG(n->mode)) {
 		r = set_size(n, 0);
 		if (r < 0)
 			return r;
@@ -395,7 +506,7 @@ static int t_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 
 static int t_stat(struct mount *m, const char *rel, struct kstat *st)
 {
-	struct tnode *n;
+	struct tnode *n = NULL;
 	int r = find(m, rel, &n);
 
 	if (r == 0)
@@ -405,86 +516,134 @@ static int t_stat(struct mount *m, const char *rel, struct kstat *st)
 
 static int t_mkdir(struct mount *m, const char *rel, mode_t mode)
 {
-	struct tnode *n;
+	struct tnode *n = NULL;
 
 	return create(m, rel, S_IFDIR | (mode & 07777), &n);
 }
 
 static int t_unlink(struct mount *m, const char *rel, bool dir)
 {
-	struct tnode *n;
-	int r = find(m, rel, &n);
+	struct tdent *d;
+	int r;
+
+	if (!rel[0])
+		return -EBUSY; /* the root */
+	r = find_dent(m, rel, &d);
+	if (r < 0)
+		return r;
+	if (dir && !S_ISDIR(d->node->mode))
+		return -ENOTDIR;
+	if (!dir && S_ISDIR(d->node->mode))
+		return -EISDIR;
+	if (dir && d->node->children)
+		return -ENOTEMPTY;
+	dent_remove(d);
+	return 0;
+}
+
+static int t_link(struct mount *m, const char *from, const char *to)
+{
+	struct tdent *src, *dst;
+	struct tnode *parent;
+	const char *last = last_name(to);
+	int r = find_dent(m, from, &src);
 
 	if (r < 0)
 		return r;
-	if (!n->parent)
-		return -EBUSY; /* the root */
-	if (dir && !S_ISDIR(n->mode))
+	if (S_ISDIR(src->node->mode))
+		return -EPERM;
+	r = lookup(root_of(m), to, false, NULL, 0, NULL, &dst, &parent);
+	if (r < 0)
+		return r;
+	if (dst || !to[0])
+		return -EEXIST;
+	if (!S_ISDIR(parent->mode))
 		return -ENOTDIR;
-	if (!dir && S_ISDIR(n->mode))
-		return -EISDIR;
-	if (dir && n->child)
-		return -ENOTEMPTY;
-	child_remove(n->parent, n);
-	n->unlinked = true;
-	n->nlink = 0;
-	node_drop(n);
-	return 0;
+	return dent_add(parent, src->node, last, strlen(last));
 }
 
 static bool is_ancestor(struct tnode *a, struct tnode *n)
 {
-	for (; n; n = n->parent) {
+	for (;;) {
 		if (n == a)
 			return true;
+		if (!n->dent)
+			return false;
+		n = n->dent->dir;
 	}
-	return false;
+}
+
+/* RENAME_EXCHANGE: the two names swap the nodes they point at. */
+static int exchange(struct mount *m, const char *from, const char *to)
+{
+	struct tdent *a, *b;
+	int r = find_dent(m, from, &a);
+
+	if (r == 0)
+		r = find_dent(m, to, &b);
+	if (r < 0)
+		return r;
+	if (a == b)
+		return 0;
+	if ((S_ISDIR(a->node->mode) && is_ancestor(a->node, b->dir)) ||
+	    (S_ISDIR(b->node->mode) && is_ancestor(b->node, a->dir)))
+		return -EINVAL;
+	struct tnode *na = a->node, *nb = b->node;
+	if (S_ISDIR(na->mode) != S_ISDIR(nb->mode) && a->dir != b->dir) {
+		int d = S_ISDIR(na->mode) ? 1 : -1; /* a's dir moves to b's parent */
+		a->dir->nlink -= d;
+		b->dir->nlink += d;
+	}
+	a->node = nb;
+	b->node = na;
+	if (S_ISDIR(na->mode))
+		na->dent = b;
+	if (S_ISDIR(nb->mode))
+		nb->dent = a;
+	na->ctime = nb->ctime = ktime_real();
+	return 0;
 }
 
 static int t_rename(struct mount *m, const char *from, const char *to, unsigned int flags)
 {
-	struct tnode *src, *dst, *dparent = NULL;
-	const char *last;
-	int r = find(m, from, &src);
+	if (flags & RENAME_EXCHANGE)
+		return exchange(m, from, to);
 
+	struct tdent *src, *dst;
+	struct tnode *dparent;
+	int r;
+
+	if (!from[0] || !to[0])
+		return -EBUSY;
+	r = find_dent(m, from, &src);
 	if (r < 0)
 		return r;
 	r = lookup(root_of(m), to, false, NULL, 0, NULL, &dst, &dparent);
 	if (r < 0)
 		return r;
-	if (!src->parent)
-		return -EBUSY;
-	if (!dst && (!dparent || !S_ISDIR(dparent->mode)))
-		return -ENOENT;
-	if (dst == src)
+	if (!S_ISDIR(dparent->mode))
+		return -ENOTDIR;
+	if (dst && dst->node == src->node)
 		return 0;
 	if (dst && (flags & RENAME_NOREPLACE))
 		return -EEXIST;
-	if (S_ISDIR(src->mode) && is_ancestor(src, dst ? dst->parent : dparent))
+	if (S_ISDIR(src->node->mode) && is_ancestor(src->node, dparent))
 		return -EINVAL;
 	if (dst) {
-		if (S_ISDIR(dst->mode) && !S_ISDIR(src->mode))
+		if (S_ISDIR(dst->node->mode) && !S_ISDIR(src->node->mode))
 			return -EISDIR;
-		if (!S_ISDIR(dst->mode) && S_ISDIR(src->mode))
+		if (!S_ISDIR(dst->node->mode) && S_ISDIR(src->node->mode))
 			return -ENOTDIR;
-		if (dst->child)
+		if (dst->node->children)
 			return -ENOTEMPTY;
-		dparent = dst->parent;
-		child_remove(dparent, dst);
-		dst->unlinked = true;
-		node_drop(dst);
+		dent_remove(dst);
 	}
-	last = strrchr(to, '/');
-	last = last ? last + 1 : to;
-	child_remove(src->parent, src);
-	kfree(src->name);
-	src->ctime = ktime_real();
-	return child_add(dparent, src, last, strlen(last));
+	return dent_move(src, dparent, last_name(to));
 }
 
 static int t_symlink(struct mount *m, const char *target, const char *rel)
 {
-	struct tnode *n;
+	struct tnode *n = NULL;
 	size_t len = strlen(target);
 	int r = create(m, rel, S_IFLNK | 0777, &n);
 
@@ -500,7 +659,7 @@ static int t_symlink(struct mount *m, const char *target, const char *rel)
 
 static int t_readlink(struct mount *m, const char *rel, char *buf, size_t cap)
 {
-	struct tnode *n;
+	struct tnode *n = NULL;
 	int r = find(m, rel, &n);
 
 	if (r < 0)
@@ -514,7 +673,7 @@ static int t_readlink(struct mount *m, const char *rel, char *buf, size_t cap)
 
 static int t_chmod(struct mount *m, const char *rel, mode_t mode)
 {
-	struct tnode *n;
+	struct tnode *n = NULL;
 	int r = find(m, rel, &n);
 
 	if (r < 0)
@@ -526,7 +685,7 @@ static int t_chmod(struct mount *m, const char *rel, mode_t mode)
 
 static int t_utimens(struct mount *m, const char *rel, int64_t atime, int64_t mtime)
 {
-	struct tnode *n;
+	struct tnode *n = NULL;
 	int r = find(m, rel, &n);
 
 	if (r < 0)
@@ -541,7 +700,7 @@ static int t_utimens(struct mount *m, const char *rel, int64_t atime, int64_t mt
 
 static int t_truncate(struct mount *m, const char *rel, int64_t len)
 {
-	struct tnode *n;
+	struct tnode *n = NULL;
 	int r = find(m, rel, &n);
 
 	if (r < 0)
@@ -565,6 +724,7 @@ static const struct fs_ops tmpfs_ops = {
 	.chmod = t_chmod,
 	.utimens = t_utimens,
 	.truncate = t_truncate,
+	.link = t_link,
 };
 
 /* Creates every directory on the way to rel (like mkdir -p). */
@@ -592,6 +752,19 @@ static int mkdir_p(struct mount *m, const char *rel)
 }
 
 /* Validates one image entry; the image is untrusted until checked. */
+/* Creates the directories that lead to rel, but not rel itself. */
+static int mkdir_parents(struct mount *m, const char *rel)
+{
+	char buf[PATH_MAX];
+	const char *last = strrchr(rel, '/');
+
+	if (!last)
+		return 0;
+	memcpy(buf, rel, (size_t)(last - rel));
+	buf[last - rel] = 0;
+	return mkdir_p(m, buf);
+}
+
 static int entry_check(const struct img_header *h, const struct img_entry *e, size_t size)
 {
 	if (e->path_off > h->str_size || e->path_len > h->str_size - e->path_off ||
@@ -610,7 +783,7 @@ static struct mount *root_mount;
 static int add_entry(const uint8_t *img, const struct img_header *h, const struct img_entry *e)
 {
 	char path[PATH_MAX], canon[PATH_MAX];
-	struct tnode *n;
+	struct tnode *n = NULL;
 	int r;
 
 	memcpy(path, img + h->str_off + e->path_off, e->path_len);
@@ -620,20 +793,18 @@ static int add_entry(const uint8_t *img, const struct img_header *h, const struc
 	r = path_canon("/", path, canon);
 	if (r < 0 || strcmp(canon, path) != 0 || strcmp(canon, "/") == 0)
 		return -EINVAL;
-	r = mkdir_p(root_mount, canon + 1);
+	r = mkdir_parents(root_mount, canon + 1);
 	if (r < 0)
 		return r;
 	if ((e->mode & S_IFMT) == S_IFDIR) {
-		if (find(root_mount, canon + 1, &n) == 0)
+		if (find(root_mount, canon + 1, &n) == 0) {
 			n->mode = e->mode;
-		return 0;
+			return 0;
+		}
+		return t_mkdir(root_mount, canon + 1, e->mode & 07777);
 	}
-	if (find(root_mount, canon + 1, &n) == 0) {
-		/* mkdir_p made it a directory: replace with the file */
-		if (!S_ISDIR(n->mode) || n->child)
-			return -EINVAL;
-		t_unlink(root_mount, canon + 1, true);
-	}
+	if (find(root_mount, canon + 1, &n) == 0)
+		return -EINVAL; /* a duplicate entry */
 	r = create(root_mount, canon + 1, e->mode, &n);
 	if (r < 0)
 		return r;
@@ -658,6 +829,7 @@ int tmpfs_mount_image(const uint8_t *img, size_t size)
 	root = node_new(S_IFDIR | 0755);
 	if (!root)
 		return -ENOMEM;
+	root->nlink = 2;
 	r = vfs_mount("/", &tmpfs_ops, root, false);
 	if (r < 0)
 		return r;

@@ -1,6 +1,7 @@
 /* The mount table, path resolution and open-file plumbing. */
 #include <nto/hal.h>
 #include <nto/kernel.h>
+#include <nto/lock.h>
 #include <nto/proc.h>
 #include <nto/vfs.h>
 
@@ -52,21 +53,30 @@ static struct mount *mount_find(const char *abs, const char **rel)
 	return best;
 }
 
-static int base_dir(int dirfd, const char *path, const char **base)
+char *file_path(struct file *f)
+{
+	if (f->ops->getpath)
+		return f->ops->getpath(f);
+	return f->path ? kstrdup(f->path) : NULL;
+}
+
+/* The directory a relative path starts from (kmalloc'd into *base). */
+static int base_dir(int dirfd, const char *path, char **base)
 {
 	struct file *f;
 
 	if (path[0] == '/' || dirfd == AT_FDCWD) {
-		*base = current->proc->cwd;
-		return 0;
+		*base = kstrdup(current->proc->cwd);
+		return *base ? 0 : -ENOMEM;
 	}
 	f = fd_get(dirfd);
 	if (!f)
 		return -EBADF;
-	if (!f->path)
+	struct kstat st;
+	if (!f->path || !f->ops->stat || f->ops->stat(f, &st) < 0 || !S_ISDIR(st.st_mode))
 		return -ENOTDIR;
-	*base = f->path;
-	return 0;
+	*base = file_path(f);
+	return *base ? 0 : -ENOMEM;
 }
 
 /* Rewrites `abs` after meeting a symlink whose target is link at prefix
@@ -80,13 +90,11 @@ static int splice_link(char *abs, struct mount *m, const char *rel, size_t consu
 
 	if (!base || !rest || !tmp)
 		goto out;
-	/* The rest is relative to the link's target: drop its leading slashes. */
-	const char *r0 = rel + consumed;
-	while (*r0 == '/')
-		r0++;
-	kstrlcpy(rest, r0, PATH_MAX);
 	/* The link's directory: mount path + rel prefix minus the last component. */
 	n = (size_t)(rel - abs) + consumed;
+	for (rel += consumed; *rel == '/';)
+		rel++;
+	kstrlcpy(rest, rel, PATH_MAX);
 	memcpy(base, abs, n);
 	base[n] = 0;
 	r = path_canon(base, "..", tmp);
@@ -104,22 +112,42 @@ out:
 	return r;
 }
 
+static bool ends_in_dir_ref(const char *path)
+{
+	const char *last = strrchr(path, '/');
+
+	last = last ? last + 1 : path;
+	return !*last || strcmp(last, ".") == 0 || strcmp(last, "..") == 0;
+}
+
+/* A path ending in '/' that names an existing non-directory is ENOTDIR. */
+static int check_dir_only(struct vpath *vp)
+{
+	struct kstat st;
+
+	if (!vp->dir_only || vp->m->ops->stat(vp->m, vp->rel, &st) < 0)
+		return 0;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
 int vfs_resolve(int dirfd, const char *path, int flags, struct vpath *out)
 {
-	const char *base;
+	char *base;
 	char link[PATH_MAX];
 	char *abs;
 	int r;
 
 	if (path[0] == 0)
 		return -ENOENT;
+	/* "link/", "link/." and "link/.." name what the link points to. */
+	if (ends_in_dir_ref(path))
+		flags |= VFS_FOLLOW;
 	r = base_dir(dirfd, path, &base);
 	if (r < 0)
 		return r;
 	abs = kmalloc(PATH_MAX);
-	if (!abs)
-		return -ENOMEM;
-	r = path_canon(base, path, abs);
+	r = abs ? path_canon(base, path, abs) : -ENOMEM;
+	kfree(base);
 	for (int loops = 0; r >= 0; loops++) {
 		const char *rel;
 		size_t consumed = 0;
@@ -137,7 +165,11 @@ int vfs_resolve(int dirfd, const char *path, int flags, struct vpath *out)
 			out->m = m;
 			out->abs = abs;
 			out->rel = rel;
-			return 0;
+			out->dir_only = ends_in_dir_ref(path);
+			r = check_dir_only(out);
+			if (r == 0)
+				return 0;
+			break;
 		}
 		if (r > 0)
 			r = splice_link(abs, m, rel, consumed, link);
@@ -175,6 +207,7 @@ void file_put(struct file *f)
 	KASSERT(f->refs > 0);
 	if (--f->refs)
 		return;
+	lock_on_release(f);
 	if (f->ops->release)
 		f->ops->release(f);
 	kfree(f->path);
@@ -197,6 +230,10 @@ int vfs_open(int dirfd, const char *path, int flags, mode_t mode, struct file **
 	r = vfs_resolve(dirfd, path, follow, &vp);
 	if (r < 0)
 		return r;
+	if (vp.dir_only && (flags & O_CREAT)) {
+		r = -EISDIR;
+		goto out;
+	}
 	if (vp.m->readonly && (is_write_mode(flags) || (flags & (O_CREAT | O_TRUNC)))) {
 		struct kstat st;
 		r = vp.m->ops->stat(vp.m, vp.rel, &st);
@@ -205,10 +242,8 @@ int vfs_open(int dirfd, const char *path, int flags, mode_t mode, struct file **
 		goto out;
 	}
 	r = vp.m->ops->open(vp.m, vp.rel, flags, mode & ~current->proc->umask & 07777, out);
-	if (r == 0 && !(*out)->path) {
-		(*out)->path = vp.abs;
-		vp.abs = NULL;
-	}
+	if (r == 0 && !(*out)->path)
+		(*out)->path = kstrdup(vp.abs); /* a short copy, not the PATH_MAX buffer */
 out:
 	vpath_free(&vp);
 	return r;

@@ -84,7 +84,7 @@ __noreturn void core_main(const struct hal_boot *boot)
 		 mem_limit() >> 20);
 	r = exec_program(cfg.exec, cfg.argv, cfg.envp, &regs, &why);
 	if (r < 0) {
-		klog("cannot run %s: %s", cfg.exec, why ? why : r == -ENOENT ? "no such file" : r == -EACCES ? "permission denied" : "load failed");
+		klog("cannot run %s: %s", cfg.argv[0], why ? why : r == -ENOENT ? "no such file" : r == -EACCES ? "permission denied" : "load failed");
 		hal_exit(r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);
 	}
 	hal_enter_user(&regs);

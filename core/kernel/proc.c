@@ -1,6 +1,7 @@
 /* The process model of issue 2: one process with one thread. */
 #include <nto/hal.h>
 #include <nto/kernel.h>
+#include <nto/lock.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
 
@@ -79,6 +80,7 @@ int fd_close(int fd)
 	if (!f)
 		return -EBADF;
 	current->proc->fdt.files[fd] = NULL;
+	lock_on_close(f);
 	file_put(f);
 	return 0;
 }
@@ -142,7 +144,9 @@ __noreturn void proc_exit(int wstatus)
 {
 	struct fdtable *t = &current->proc->fdt;
 
-	/* Closing flushes host files; the console needs nothing more. */
+	/* Shared file mappings reach their files before the files close. */
+	filemap_writeback(current->proc->mm, current->proc->mm->user_min,
+			  current->proc->mm->user_max - current->proc->mm->user_min);
 	for (int fd = 0; fd < t->cap; fd++) {
 		if (t->files[fd])
 			fd_close(fd);

@@ -1,6 +1,7 @@
 /* Signal state and default actions. Frames are built by the ISA code. */
 #include <nto/hal.h>
 #include <nto/kernel.h>
+#include <nto/mm.h>
 #include <nto/proc.h>
 #include <nto/signal.h>
 
@@ -35,9 +36,18 @@ __noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr)
 	proc_exit(signo);
 }
 
+#define SIGRTMIN_K  32
+#define RT_QUEUE_MAX 1024
+
 void signal_raise_self(int signo)
 {
-	current->proc->pending |= SIGBIT(signo);
+	struct proc *p = current->proc;
+
+	if (p->sigact[signo].handler == SIG_IGN)
+		return;
+	if (signo >= SIGRTMIN_K && (p->pending & SIGBIT(signo)) && p->rt_queued[signo] < RT_QUEUE_MAX)
+		p->rt_queued[signo]++;
+	p->pending |= SIGBIT(signo);
 }
 
 /* Acts on one signal: ignore, default action, or a handler frame. */
@@ -78,14 +88,24 @@ void signal_deliver_pending(struct nto_regs *regs)
 	for (int s = 1; ready && s <= NSIG; s++) {
 		if (!(ready & SIGBIT(s)))
 			continue;
-		current->proc->pending &= ~SIGBIT(s);
+		if (current->proc->rt_queued[s])
+			current->proc->rt_queued[s]--; /* stays pending for the next one */
+		else
+			current->proc->pending &= ~SIGBIT(s);
 		ready &= ~SIGBIT(s);
 		deliver_one(regs, s, 0 /* SI_USER */, 0, false);
 	}
 }
 
+#define SEGV_MAPERR 1
+#define SEGV_ACCERR 2
+
 void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
 {
+	/* The core owns the map, so it, not the host, knows which kind of
+	 * SIGSEGV this is. */
+	if (signo == SIGSEGV && code > 0)
+		code = vm_find(current->proc->mm, addr) ? SEGV_ACCERR : SEGV_MAPERR;
 	/* A blocked or ignored synchronous fault cannot be deferred: Linux kills. */
 	if (current->sigmask & SIGBIT(signo))
 		proc_kill_by_signal(signo, addr, true);

@@ -367,8 +367,11 @@ int exec_program(const char *path, const char *const *argv, const char *const *e
 		if (r == 0)
 			r = load_elf(f, head, len, (uint64_t)st.st_size, cur, argv, envp, regs, why);
 		if (r == 0) {
+			const char *base = strrchr(cur, '/');
 			kfree(current->proc->exe);
 			current->proc->exe = kstrdup(cur);
+			memset(current->proc->comm, 0, sizeof(current->proc->comm));
+			kstrlcpy(current->proc->comm, base ? base + 1 : cur, sizeof(current->proc->comm));
 		}
 		file_put(f);
 		break;

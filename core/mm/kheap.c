@@ -1,7 +1,9 @@
 /*
- * The core heap. Small blocks come from power-of-two size classes carved
- * out of 64 KiB slabs; large blocks are page runs committed on demand and
- * released on free, so big tmpfs files give their memory back.
+ * The core heap. Blocks up to 32 KiB come from power-of-two size classes
+ * carved out of slabs; larger blocks are page runs committed on demand.
+ * Freed runs are kept committed in a small cache (committing memory is a
+ * host call on some platforms), and past that released, so big tmpfs files
+ * give their memory back. Free address ranges are kept sorted and merged.
  * Every block carries a 16-byte header recording its class or run size.
  */
 #include <nto/hal.h>
@@ -9,9 +11,11 @@
 
 #define HDR_SIZE    16
 #define MIN_SHIFT   4
-#define MAX_SHIFT   11 /* classes 16 .. 2048 bytes (with header) */
+#define MAX_SHIFT   15 /* classes 16 .. 32768 bytes (with header) */
 #define NCLASSES    (MAX_SHIFT - MIN_SHIFT + 1)
-#define SLAB_SIZE   (64 * 1024)
+#define SLAB_MIN    (64 * 1024)
+#define CACHE_RUNS  16
+#define CACHE_BYTES (16UL << 20)
 #define BLOCK_MAGIC 0x6b68656170ULL
 
 struct hdr {
@@ -30,7 +34,12 @@ struct free_run {
 };
 
 static struct free_block *classes[NCLASSES];
-static struct free_run *runs;  /* VA ranges freed by large blocks */
+static struct free_run *runs;  /* free address ranges, sorted, never adjacent */
+static struct {
+	void *p;
+	size_t len;
+} cache[CACHE_RUNS];           /* freed runs still committed */
+static size_t cached_bytes;
 static uptr heap_next, heap_end;
 static uint64_t charged, limit = UINT64_MAX;
 
@@ -69,7 +78,7 @@ void kheap_init(uptr base, size_t size)
 	heap_end = base + size;
 }
 
-/* Takes len bytes of heap address space, reusing a freed run when one fits. */
+/* Takes len bytes of heap address space: the lowest free range that fits. */
 static uptr va_take(size_t len)
 {
 	for (struct free_run **pp = &runs; *pp; pp = &(*pp)->next) {
@@ -91,22 +100,62 @@ static uptr va_take(size_t len)
 	return heap_next - len;
 }
 
+/* Returns a range: merged with its neighbours, or given back to the top. */
 static void va_give(uptr va, size_t len)
 {
-	struct free_run *r = kmalloc(sizeof(*r));
+	/* Allocate first: kmalloc may itself take address space from the list. */
+	struct free_run *spare = kmalloc(sizeof(*spare));
+	struct free_run **pp = &runs, *prev = NULL;
 
-	if (!r)
-		return; /* the range leaks, which is safe */
-	r->va = va;
-	r->len = len;
-	r->next = runs;
-	runs = r;
+	while (*pp && (*pp)->va < va) {
+		prev = *pp;
+		pp = &(*pp)->next;
+	}
+	if (prev && prev->va + prev->len == va) {
+		prev->len += len;
+		if (*pp && prev->va + prev->len == (*pp)->va) {
+			struct free_run *n = *pp;
+			prev->len += n->len;
+			prev->next = n->next;
+			kfree(n);
+		}
+	} else if (*pp && va + len == (*pp)->va) {
+		(*pp)->va = va;
+		(*pp)->len += len;
+	} else if (spare) {
+		spare->va = va;
+		spare->len = len;
+		spare->next = *pp;
+		*pp = spare;
+		spare = NULL;
+	} /* else the range leaks, which is safe */
+	kfree(spare);
+	/* A free range at the top shrinks the heap instead. */
+	struct free_run *last = runs, **lp = &runs;
+	while (last && last->next) {
+		lp = &last->next;
+		last = last->next;
+	}
+	if (last && last->va + last->len == heap_next) {
+		heap_next = last->va;
+		*lp = NULL;
+		kfree(last);
+	}
 }
 
 /* Commits a fresh run of len bytes (page multiple) of heap. */
 static void *run_alloc(size_t len)
 {
 	uptr va;
+
+	for (int i = 0; i < CACHE_RUNS; i++) {
+		if (cache[i].p && cache[i].len == len) {
+			void *p = cache[i].p;
+			cache[i].p = NULL;
+			cached_bytes -= len;
+			return p;
+		}
+	}
 
 	if (mem_charge(len) < 0)
 		return NULL;
@@ -122,6 +171,17 @@ static void *run_alloc(size_t len)
 
 static void run_free(void *p, size_t len)
 {
+	/* Keep it committed for the next run of this size if there is room. */
+	if (cached_bytes + len <= CACHE_BYTES) {
+		for (int i = 0; i < CACHE_RUNS; i++) {
+			if (!cache[i].p) {
+				cache[i].p = p;
+				cache[i].len = len;
+				cached_bytes += len;
+				return;
+			}
+		}
+	}
 	hal_mem_unmap((uptr)p, len);
 	mem_uncharge(len);
 	va_give((uptr)p, len);
@@ -139,11 +199,12 @@ static int class_of(size_t total)
 static bool refill(int c)
 {
 	size_t bsize = (size_t)1 << (c + MIN_SHIFT);
-	uint8_t *slab = run_alloc(SLAB_SIZE);
+	size_t slab_size = MAX((size_t)SLAB_MIN, 8 * bsize);
+	uint8_t *slab = run_alloc(slab_size);
 
 	if (!slab)
 		return false;
-	for (size_t off = 0; off + bsize <= SLAB_SIZE; off += bsize) {
+	for (size_t off = 0; off + bsize <= slab_size; off += bsize) {
 		struct free_block *b = (struct free_block *)(slab + off);
 		b->next = classes[c];
 		classes[c] = b;

@@ -68,6 +68,8 @@ static int split_at(struct mm *mm, uptr addr)
 		return -ENOMEM;
 	*n = *v;
 	n->name = v->name ? kstrdup(v->name) : NULL;
+	if (n->file)
+		file_get(n->file);
 	n->start = addr;
 	if (!(v->flags & MAP_ANONYMOUS))
 		n->off = v->off + (int64_t)(addr - v->start);
@@ -78,8 +80,20 @@ static int split_at(struct mm *mm, uptr addr)
 
 static void vma_free(struct vma *v)
 {
+	if (v->file)
+		file_put(v->file);
 	kfree(v->name);
 	kfree(v);
+}
+
+void vm_set_file(struct mm *mm, uptr addr, struct file *f)
+{
+	struct vma *v = vm_find(mm, addr);
+
+	if (v && !v->file) {
+		file_get(f);
+		v->file = f;
+	}
 }
 
 int vm_unmap(struct mm *mm, uptr addr, size_t len)
@@ -91,6 +105,7 @@ int vm_unmap(struct mm *mm, uptr addr, size_t len)
 		return -EINVAL;
 	if (split_at(mm, addr) < 0 || split_at(mm, end) < 0)
 		return -ENOMEM;
+	filemap_writeback(mm, addr, len);
 	while (*pp) {
 		struct vma *v = *pp;
 		if (v->start >= addr && v->end <= end) {

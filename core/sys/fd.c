@@ -1,5 +1,6 @@
 /* Opening, closing and duplicating descriptors; fcntl; pipes; ioctl. */
 #include <nto/kernel.h>
+#include <nto/lock.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
 #include <nto/sys.h>
@@ -60,6 +61,28 @@ long sys_close(int fd)
 	return fd_close(fd);
 }
 
+#define CLOSE_RANGE_UNSHARE (1U << 1)
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+
+long sys_close_range(unsigned int first, unsigned int last, unsigned int flags)
+{
+	int cap = current->proc->fdt.cap;
+
+	if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC))
+		return -EINVAL;
+	if (first > last)
+		return -EINVAL;
+	for (unsigned int fd = first; fd <= last && fd < (unsigned int)cap; fd++) {
+		if (!fd_get((int)fd))
+			continue;
+		if (flags & CLOSE_RANGE_CLOEXEC)
+			fd_set_cloexec((int)fd, true);
+		else
+			fd_close((int)fd);
+	}
+	return 0;
+}
+
 long sys_dup(int fd)
 {
 	struct file *f = fd_get(fd);
@@ -88,24 +111,6 @@ long sys_dup3(int oldfd, int newfd, int flags)
 	return fd_dup_to(oldfd, newfd, flags & O_CLOEXEC);
 }
 
-/* Record locks: one process owns every lock, so any lock it asks for is
- * granted and F_GETLK always reports the range free. */
-static long do_lock(int cmd, unsigned long arg)
-{
-	struct flock fl;
-
-	if (copy_from_user(&fl, (void *)arg, sizeof(fl)) < 0)
-		return -EFAULT;
-	if (fl.l_type != F_RDLCK && fl.l_type != F_WRLCK && fl.l_type != F_UNLCK)
-		return -EINVAL;
-	if (fl.l_whence > SEEK_END || fl.l_whence < 0)
-		return -EINVAL;
-	if (cmd == F_GETLK || cmd == F_OFD_GETLK) {
-		fl.l_type = F_UNLCK;
-		return copy_to_user((void *)arg, &fl, sizeof(fl));
-	}
-	return 0;
-}
 
 #define SETFL_MASK (O_APPEND | O_NONBLOCK | O_ASYNC | O_DIRECT | O_NOATIME)
 
@@ -118,8 +123,8 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	switch (cmd) {
 	case F_DUPFD:
 	case F_DUPFD_CLOEXEC:
-		if (arg > (unsigned long)INT32_MAX)
-			return -EINVAL; /* negative, or negative once truncated to int */
+		if ((int)arg < 0)
+			return -EINVAL;
 		file_get(f);
 		return fd_install(f, (int)arg, cmd == F_DUPFD_CLOEXEC);
 	case F_GETFD:
@@ -137,12 +142,19 @@ long sys_fcntl(int fd, int cmd, unsigned long arg)
 	case F_OFD_GETLK:
 	case F_OFD_SETLK:
 	case F_OFD_SETLKW:
-		return do_lock(cmd, arg);
+		return lock_fcntl(f, cmd, (void *)arg);
 	case F_GETPIPE_SZ:
 		return f->ops->seekable ? -EBADF : 65536;
 	default:
 		return -EINVAL;
 	}
+}
+
+long sys_flock(int fd, int op)
+{
+	struct file *f = fd_get(fd);
+
+	return f ? lock_flock(f, op) : -EBADF;
 }
 
 long sys_pipe2(int __user *ufds, int flags)

@@ -27,7 +27,6 @@ static int resolve_user(int dirfd, const char __user *upath, int follow, bool em
 
 static int stat_path(int dirfd, const char __user *upath, int flags, struct kstat *st)
 {
-	struct vpath vp;
 	char *path;
 	int r;
 
@@ -45,14 +44,8 @@ static int stat_path(int dirfd, const char __user *upath, int flags, struct ksta
 			return -EBADF;
 		return f->ops->stat ? f->ops->stat(f, st) : -EINVAL;
 	}
-	r = vfs_resolve(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_FOLLOW, &vp);
+	r = vfs_stat(dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) ? 0 : VFS_FOLLOW, st);
 	kfree(path);
-	if (r < 0)
-		return r;
-	r = vp.m->ops->stat(vp.m, vp.rel, st);
-	if (r == 0)
-		st->st_dev = vp.m->dev;
-	vpath_free(&vp);
 	return r;
 }
 
@@ -165,16 +158,18 @@ long sys_getdents64(int fd, void __user *ubuf, size_t n)
 		return -ENOTDIR;
 	if (!vm_accessible(current->proc->mm, (uptr)ubuf, n, PROT_WRITE))
 		return -EFAULT;
-	d.buf = kmalloc(MAX(d.cap, (size_t)280) + 1); /* 280: the largest record, for the probe */
+	d.buf = kmalloc(d.cap + 1);
 	if (!d.buf)
 		return -ENOMEM;
 	r = f->ops->getdents(f, &d.base, &f->pos);
-	if (r == 0 && d.used == 0 && n > 0) {
-		/* Nothing was emitted: either the end, or the buffer is too small. */
-		struct dents_ctx probe = {{emit_dent}, d.buf, 280, 0, 0};
+	if (r == 0 && d.used == 0 && n > 0 && n < 280) {
+		/* Nothing fit: EINVAL if an entry exists, 0 at the end. */
+		struct dents_ctx probe = {{emit_dent}, NULL, 512, 0, 0};
 		int64_t pos = f->pos;
-		if (d.cap < 280 && f->ops->getdents(f, &probe.base, &pos) == 0 && probe.used)
+		probe.buf = kmalloc(probe.cap);
+		if (probe.buf && f->ops->getdents(f, &probe.base, &pos) == 0 && probe.used)
 			r = -EINVAL;
+		kfree(probe.buf);
 	}
 	if (r == 0 && copy_to_user(ubuf, d.buf, d.used) < 0)
 		r = -EFAULT;
@@ -188,7 +183,7 @@ long sys_readlinkat(int dirfd, const char __user *upath, char __user *ubuf, size
 	char *buf;
 	int r;
 
-	if ((long)n <= 0)
+	if ((int)n <= 0)
 		return -EINVAL;
 	r = resolve_user(dirfd, upath, 0, false, &vp, NULL);
 	if (r < 0)
@@ -299,7 +294,7 @@ long sys_fchdir(int fd)
 		return -EBADF;
 	if (!f->ops->stat || f->ops->stat(f, &st) < 0 || !S_ISDIR(st.st_mode) || !f->path)
 		return -ENOTDIR;
-	p = kstrdup(f->path);
+	p = file_path(f);
 	if (!p)
 		return -ENOMEM;
 	return set_cwd(p);
@@ -333,19 +328,44 @@ long sys_mkdir(const char __user *path, mode_t mode)
 	return sys_mkdirat(AT_FDCWD, path, mode);
 }
 
+/* What Linux says for a last component of "." or "..", which the textual
+ * resolver would otherwise fold away. */
+static int dot_last(const char *path, bool dir)
+{
+	const char *last = strrchr(path, '/');
+
+	last = last ? last + 1 : path;
+	if (strcmp(last, ".") == 0)
+		return dir ? -EINVAL : -EISDIR;
+	if (strcmp(last, "..") == 0)
+		return dir ? -ENOTEMPTY : -EISDIR;
+	return 0;
+}
+
 long sys_unlinkat(int dirfd, const char __user *upath, int flags)
 {
 	struct vpath vp;
+	char *path;
 	int r;
 
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
-	r = resolve_user(dirfd, upath, 0, false, &vp, NULL);
+	r = resolve_user(dirfd, upath, 0, false, &vp, &path);
+	if (r == 0) {
+		r = dot_last(path, flags & AT_REMOVEDIR);
+		kfree(path);
+		if (r < 0) {
+			vpath_free(&vp);
+			return r;
+		}
+	}
 	if (r < 0)
 		return r;
 	r = writable(&vp);
 	if (r == 0 && !vp.rel[0])
-		r = -EBUSY; /* a mount point */
+		r = (flags & AT_REMOVEDIR) ? -EBUSY : -EISDIR; /* a mount point */
+	if (r == 0 && vp.dir_only && !(flags & AT_REMOVEDIR))
+		r = -ENOTDIR;
 	if (r == 0)
 		r = vp.m->ops->unlink ? vp.m->ops->unlink(vp.m, vp.rel, flags & AT_REMOVEDIR) : -EPERM;
 	vpath_free(&vp);
@@ -362,6 +382,26 @@ long sys_rmdir(const char __user *path)
 	return sys_unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
 }
 
+/* Resolves the two paths of rename and link; both must be on one mount. */
+static int resolve_pair(int ofd, const char __user *from, int follow, int nfd,
+			const char __user *to, struct vpath *a, struct vpath *b)
+{
+	int r = resolve_user(ofd, from, follow, false, a, NULL);
+
+	if (r < 0)
+		return r;
+	r = resolve_user(nfd, to, 0, false, b, NULL);
+	if (r < 0) {
+		vpath_free(a);
+		return r;
+	}
+	if (a->m == b->m)
+		return 0;
+	vpath_free(a);
+	vpath_free(b);
+	return -EXDEV;
+}
+
 long sys_renameat2(int ofd, const char __user *from, int nfd, const char __user *to,
 		   unsigned int flags)
 {
@@ -370,20 +410,19 @@ long sys_renameat2(int ofd, const char __user *from, int nfd, const char __user 
 
 	if (flags & ~(RENAME_NOREPLACE | RENAME_EXCHANGE | RENAME_WHITEOUT))
 		return -EINVAL;
-	if (flags & (RENAME_EXCHANGE | RENAME_WHITEOUT))
-		return -EINVAL; /* not supported on NTO file systems, as on tmpfs for WHITEOUT */
-	r = resolve_user(ofd, from, 0, false, &a, NULL);
+	if ((flags & RENAME_EXCHANGE) && (flags & (RENAME_NOREPLACE | RENAME_WHITEOUT)))
+		return -EINVAL;
+	if (flags & RENAME_WHITEOUT)
+		return -EINVAL; /* no overlay whiteouts, as on tmpfs */
+	r = resolve_pair(ofd, from, 0, nfd, to, &a, &b);
 	if (r < 0)
 		return r;
-	r = resolve_user(nfd, to, 0, false, &b, NULL);
-	if (r < 0) {
-		vpath_free(&a);
-		return r;
+	r = writable(&a);
+	if (r == 0 && (a.dir_only || b.dir_only)) {
+		struct kstat st;
+		if (a.m->ops->stat(a.m, a.rel, &st) == 0 && !S_ISDIR(st.st_mode))
+			r = -ENOTDIR;
 	}
-	if (a.m != b.m)
-		r = -EXDEV;
-	else
-		r = writable(&a);
 	if (r == 0)
 		r = a.m->ops->rename ? a.m->ops->rename(a.m, a.rel, b.rel, flags) : -EPERM;
 	vpath_free(&a);
@@ -436,20 +475,13 @@ long sys_linkat(int ofd, const char __user *from, int nfd, const char __user *to
 
 	if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	r = resolve_user(ofd, from, (flags & AT_SYMLINK_FOLLOW) ? VFS_FOLLOW : 0, false, &a, NULL);
+	r = resolve_pair(ofd, from, (flags & AT_SYMLINK_FOLLOW) ? VFS_FOLLOW : 0, nfd, to, &a, &b);
 	if (r < 0)
 		return r;
-	r = resolve_user(nfd, to, 0, false, &b, NULL);
-	if (r < 0) {
-		vpath_free(&a);
-		return r;
-	}
-	if (a.m != b.m)
-		r = -EXDEV;
-	else if (!a.m->ops->link)
-		r = -EPERM; /* tmpfs keeps one name per node */
-	else
-		r = a.m->ops->link(a.m, a.rel, b.rel);
+	r = writable(&a);
+	/* devfs and procfs have no hard links */
+	if (r == 0)
+		r = a.m->ops->link ? a.m->ops->link(a.m, a.rel, b.rel) : -EPERM;
 	vpath_free(&a);
 	vpath_free(&b);
 	return r;
@@ -496,14 +528,31 @@ long sys_fsync(int fd)
 {
 	struct file *f = fd_get(fd);
 
+	struct kstat st;
+
 	if (!f)
 		return -EBADF;
-	return f->ops->sync ? f->ops->sync(f) : 0;
+	if (f->ops->sync)
+		return f->ops->sync(f);
+	/* In-TEE files are always "on disk"; pipes and devices cannot sync. */
+	if (f->ops->stat && f->ops->stat(f, &st) == 0 && (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)))
+		return 0;
+	return -EINVAL;
 }
 
 long sys_fdatasync(int fd)
 {
 	return sys_fsync(fd);
+}
+
+long sys_syncfs(int fd)
+{
+	return fd_get(fd) ? 0 : -EBADF;
+}
+
+long sys_sync(void)
+{
+	return 0;
 }
 
 long sys_umask(mode_t mask)

@@ -32,27 +32,6 @@ long sys_brk(uptr addr)
 	return (long)addr;
 }
 
-/* Fills a fresh private mapping with the file's bytes from off. */
-static int fill_from_file(struct file *f, uptr addr, size_t len, int64_t off)
-{
-	struct kstat st;
-	size_t done = 0;
-
-	if (f->ops->stat(f, &st) < 0)
-		return -EACCES;
-	while (done < len && off + (int64_t)done < st.st_size) {
-		struct iobuf io = {(uint8_t *)(addr + done), true};
-		int64_t pos = off + (int64_t)done;
-		ssize_t r = f->ops->read(f, &io, len - done, &pos);
-		if (r < 0)
-			return (int)r;
-		if (r == 0)
-			break;
-		done += (size_t)r;
-	}
-	return 0;
-}
-
 static long check_file_map(struct file *f, int prot, int flags)
 {
 	struct kstat st;
@@ -66,8 +45,6 @@ static long check_file_map(struct file *f, int prot, int flags)
 	if ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE) &&
 	    (f->flags & O_ACCMODE) != O_RDWR)
 		return -EACCES;
-	if ((flags & MAP_TYPE) == MAP_SHARED && (prot & PROT_WRITE))
-		return -ENODEV; /* writable shared file mappings need write-back: not yet */
 	return 0;
 }
 
@@ -81,6 +58,8 @@ long sys_mmap(uptr addr, size_t len, int prot, int flags, int fd, int64_t off)
 	if (len == 0 || (off & (PAGE_SIZE - 1)) || off < 0)
 		return -EINVAL;
 	if (type != MAP_PRIVATE && type != MAP_SHARED && type != MAP_SHARED_VALIDATE)
+		return -EINVAL;
+	if (type == MAP_SHARED_VALIDATE && (flags & MAP_ANONYMOUS))
 		return -EINVAL;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
@@ -113,7 +92,9 @@ long sys_mmap(uptr addr, size_t len, int prot, int flags, int fd, int64_t off)
 	if (r < 0)
 		return r;
 	if (f) {
-		r = fill_from_file(f, addr, len, off);
+		filemap_before_read(f);
+		r = filemap_fill(f, addr, len, off);
+		vm_set_file(mm, addr, f);
 		if (r == 0)
 			r = vm_protect(mm, addr, len, prot);
 		if (r < 0) {
@@ -223,19 +204,21 @@ long sys_madvise(uptr addr, size_t len, int advice)
 	switch (advice) {
 	case MADV_DONTNEED:
 	case MADV_FREE:
-		if (!vm_accessible(mm, addr, len, PROT_NONE))
-			return -ENOMEM;
-		/* Private anonymous memory reads back as zeroes afterwards: hand
-		 * the pages back and take fresh ones. */
+		/* Private pages read back as zeroes (anonymous) or as the file's
+		 * bytes afterwards: hand the pages back and take fresh ones. */
 		for (struct vma *v = mm->vmas; v && v->start < addr + len; v = v->next) {
 			uptr s = MAX(v->start, addr), e = MIN(v->end, addr + len);
-			if (e <= s || !(v->flags & MAP_ANONYMOUS))
+			if (e <= s || (v->flags & MAP_TYPE) != MAP_PRIVATE)
 				continue;
 			hal_mem_unmap(s, e - s);
-			if (hal_mem_map(s, e - s, v->prot) < 0)
+			if (hal_mem_map(s, e - s, v->file ? PROT_READ | PROT_WRITE : v->prot) < 0)
 				kpanic("cannot recommit memory the core just released");
+			if (v->file) {
+				filemap_fill(v->file, s, e - s, v->off + (int64_t)(s - v->start));
+				hal_mem_protect(s, e - s, v->prot);
+			}
 		}
-		return 0;
+		return vm_accessible(mm, addr, len, PROT_NONE) ? 0 : -ENOMEM;
 	case MADV_NORMAL:
 	case MADV_RANDOM:
 	case MADV_SEQUENTIAL:
@@ -256,7 +239,11 @@ long sys_madvise(uptr addr, size_t len, int advice)
 
 long sys_msync(uptr addr, size_t len, int flags)
 {
+	len = ALIGN_UP(len, PAGE_SIZE);
 	if ((addr & (PAGE_SIZE - 1)) || (flags & ~7) || ((flags & 1) && (flags & 4)))
 		return -EINVAL;
-	return vm_accessible(mm_cur(), addr, ALIGN_UP(len, PAGE_SIZE), PROT_NONE) ? 0 : -ENOMEM;
+	if (!vm_accessible(mm_cur(), addr, len, PROT_NONE))
+		return -ENOMEM;
+	filemap_writeback(mm_cur(), addr, len);
+	return 0;
 }

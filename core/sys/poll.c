@@ -104,7 +104,10 @@ long sys_ppoll(struct pollfd __user *fds, unsigned int n, const struct timespec 
 	int64_t ns;
 	int r = ts_timeout(uts, &ns);
 
-	(void)mask, (void)size; /* no asynchronous signals can arrive while we wait yet */
+	/* No asynchronous signal can arrive while we wait yet, so the mask
+	 * is only checked. */
+	if (mask && size != sizeof(ksigset_t))
+		return -EINVAL;
 	return r < 0 ? r : do_poll(fds, n, ns);
 }
 
@@ -140,7 +143,8 @@ static int scan_sets(int n, const struct fdsets *want, struct fdsets *got)
 	return ready;
 }
 
-static long do_select(int n, void __user *ur, void __user *uw, void __user *ue, int64_t timeout_ns)
+static long do_select(int n, void __user *ur, void __user *uw, void __user *ue, int64_t timeout_ns,
+		      int64_t *left)
 {
 	struct fdsets want = {0}, got;
 	size_t bytes = ALIGN_UP((size_t)n, 64) / 8;
@@ -161,6 +165,8 @@ static long do_select(int n, void __user *ur, void __user *uw, void __user *ue, 
 	}
 	if (r < 0)
 		return r;
+	if (left && deadline >= 0)
+		*left = MAX(0, deadline - ktime_mono());
 	if ((ur && copy_to_user(ur, got.in, bytes) < 0) || (uw && copy_to_user(uw, got.out, bytes) < 0) ||
 	    (ue && copy_to_user(ue, got.ex, bytes) < 0))
 		return -EFAULT;
@@ -179,15 +185,35 @@ long sys_select(int n, void __user *r, void __user *w, void __user *e, struct ti
 			return -EINVAL;
 		ns = tv.tv_sec > INT64_MAX / NSEC - 1 ? INT64_MAX / 2 : tv.tv_sec * NSEC + tv.tv_usec * 1000;
 	}
-	return do_select(n, r, w, e, ns);
+	int64_t left = 0;
+	long ret = do_select(n, r, w, e, ns, &left);
+	if (utv && ret >= 0) {
+		/* Linux reports the time not slept, as programs may rely on. */
+		tv.tv_sec = left / NSEC;
+		tv.tv_usec = (left % NSEC) / 1000;
+		if (copy_to_user(utv, &tv, sizeof(tv)) < 0)
+			return -EFAULT;
+	}
+	return ret;
 }
 
 long sys_pselect6(int n, void __user *r, void __user *w, void __user *e,
 		  const struct timespec __user *uts, void __user *sig)
 {
+	struct {
+		uint64_t set;
+		uint64_t size;
+	} s6;
 	int64_t ns;
 	int rc = ts_timeout(uts, &ns);
 
-	(void)sig;
-	return rc < 0 ? rc : do_select(n, r, w, e, ns);
+	if (rc < 0)
+		return rc;
+	if (sig) {
+		if (copy_from_user(&s6, sig, sizeof(s6)) < 0)
+			return -EFAULT;
+		if (s6.set && s6.size != sizeof(ksigset_t))
+			return -EINVAL;
+	}
+	return do_select(n, r, w, e, ns, NULL);
 }

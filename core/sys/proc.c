@@ -198,6 +198,91 @@ long sys_sched_yield(void)
 	return 0;
 }
 
+static bool is_self(pid_t pid)
+{
+	return pid == 0 || pid == current->proc->pid || pid == current->tid;
+}
+
+long sys_sched_setaffinity(pid_t pid, size_t len, const void __user *umask)
+{
+	uint8_t m = 0;
+
+	if (!is_self(pid))
+		return pid < 0 ? -EINVAL : -ESRCH;
+	if (len == 0 || copy_from_user(&m, umask, 1) < 0)
+		return -EFAULT;
+	/* Only CPU 0 exists: a set without it is empty here. */
+	return (m & 1) ? 0 : -EINVAL;
+}
+
+#define SCHED_OTHER 0
+#define SCHED_FIFO  1
+#define SCHED_RR    2
+#define SCHED_BATCH 3
+#define SCHED_IDLE  5
+
+long sys_sched_getscheduler(pid_t pid)
+{
+	if (pid < 0)
+		return -EINVAL;
+	return is_self(pid) ? SCHED_OTHER : -ESRCH;
+}
+
+long sys_sched_getparam(pid_t pid, int __user *param)
+{
+	int prio = 0;
+
+	if (pid < 0 || !param)
+		return -EINVAL;
+	if (!is_self(pid))
+		return -ESRCH;
+	return copy_to_user(param, &prio, sizeof(prio));
+}
+
+long sys_sched_setparam(pid_t pid, const int __user *param)
+{
+	int prio;
+
+	if (pid < 0 || !param)
+		return -EINVAL;
+	if (!is_self(pid))
+		return -ESRCH;
+	if (copy_from_user(&prio, param, sizeof(prio)) < 0)
+		return -EFAULT;
+	return prio == 0 ? 0 : -EINVAL;
+}
+
+long sys_sched_setscheduler(pid_t pid, int policy, const int __user *param)
+{
+	int prio;
+
+	if (pid < 0 || !param)
+		return -EINVAL;
+	if (!is_self(pid))
+		return -ESRCH;
+	if (copy_from_user(&prio, param, sizeof(prio)) < 0)
+		return -EFAULT;
+	if (policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE)
+		return prio == 0 ? 0 : -EINVAL;
+	if (policy == SCHED_FIFO || policy == SCHED_RR)
+		return prio < 1 || prio > 99 ? -EINVAL : -EPERM; /* no real-time inside the TEE */
+	return -EINVAL;
+}
+
+long sys_sched_get_priority_max(int policy)
+{
+	if (policy == SCHED_FIFO || policy == SCHED_RR)
+		return 99;
+	return policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE ? 0 : -EINVAL;
+}
+
+long sys_sched_get_priority_min(int policy)
+{
+	if (policy == SCHED_FIFO || policy == SCHED_RR)
+		return 1;
+	return policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE ? 0 : -EINVAL;
+}
+
 long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache)
 {
 	unsigned z = 0;
@@ -210,10 +295,32 @@ long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache)
 	return 0;
 }
 
+#define PR_SET_NAME       15
+#define PR_GET_NAME       16
+#define PR_SET_NO_NEW_PRIVS 38
+#define PR_GET_NO_NEW_PRIVS 39
+
 long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	       unsigned long a5)
 {
-	(void)a2, (void)a3, (void)a4, (void)a5;
-	(void)option;
-	return -EINVAL;
+	char name[16];
+
+	(void)a3, (void)a4, (void)a5;
+	switch (option) {
+	case PR_SET_NAME:
+		if (copy_from_user(name, (void *)a2, 1) < 0)
+			return -EFAULT;
+		memset(name, 0, sizeof(name));
+		if (strncpy_from_user(name, (void *)a2, sizeof(name)) == -EFAULT)
+			return -EFAULT;
+		name[15] = 0;
+		memcpy(current->proc->comm, name, sizeof(name));
+		return 0;
+	case PR_GET_NAME:
+		return copy_to_user((void *)a2, current->proc->comm, sizeof(current->proc->comm));
+	case PR_GET_NO_NEW_PRIVS:
+		return 0;
+	default:
+		return -EINVAL; /* as Linux does for an option it does not know */
+	}
 }

@@ -18,6 +18,7 @@ static long do_read(struct file *f, void __user *buf, size_t n, int64_t *pos)
 	n = MIN(n, MAX_RW);
 	if (!vm_accessible(current->proc->mm, (uptr)buf, n, PROT_WRITE))
 		return -EFAULT;
+	filemap_before_read(f);
 	return file_read(f, &io, n, pos);
 }
 
@@ -26,9 +27,15 @@ static long do_write(struct file *f, const void __user *buf, size_t n, int64_t *
 	struct iobuf io = {(uint8_t *)buf, true};
 
 	n = MIN(n, MAX_RW);
+	int64_t start = *pos;
+	long r;
+
 	if (!vm_accessible(current->proc->mm, (uptr)buf, n, PROT_READ))
 		return -EFAULT;
-	return file_write(f, &io, n, pos);
+	r = file_write(f, &io, n, pos);
+	if (r > 0)
+		filemap_after_write(f, (f->flags & O_APPEND) ? *pos - r : start, (size_t)r);
+	return r;
 }
 
 long sys_read(int fd, void __user *buf, size_t n)
@@ -150,6 +157,13 @@ long sys_lseek(int fd, int64_t off, int whence)
 		return -EBADF;
 	if (!f->ops->seekable)
 		return -ESPIPE;
+	/* Character devices accept any seek and stay at 0, as on Linux. */
+	if (f->ops->stat && f->ops->stat(f, &st) == 0 && S_ISCHR(st.st_mode)) {
+		if (whence < SEEK_SET || whence > SEEK_HOLE)
+			return -EINVAL;
+		f->pos = 0;
+		return 0;
+	}
 	switch (whence) {
 	case SEEK_SET:
 		base = 0;

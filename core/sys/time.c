@@ -54,6 +54,20 @@ long sys_clock_getres(int clk, struct timespec __user *uts)
 	return uts ? copy_to_user(uts, &ts, sizeof(ts)) : 0;
 }
 
+long sys_clock_settime(int clk, const struct timespec __user *uts)
+{
+	struct timespec ts;
+	int64_t ns;
+
+	if (clock_ns(clk, &ns) < 0 || clk != CLOCK_REALTIME)
+		return -EINVAL;
+	if (copy_from_user(&ts, uts, sizeof(ts)) < 0)
+		return -EFAULT;
+	if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= NSEC)
+		return -EINVAL;
+	return -EPERM; /* the host's clock is not the TEE's to set */
+}
+
 long sys_gettimeofday(struct timeval __user *utv, struct timezone __user *utz)
 {
 	int64_t ns = ktime_real();
@@ -111,8 +125,6 @@ long sys_clock_nanosleep(int clk, int flags, const struct timespec __user *ureq,
 
 	(void)urem; /* never interrupted with one thread */
 	if (clk == CLOCK_THREAD_CPUTIME_ID)
-		return -EINVAL;
-	if (flags & ~TIMER_ABSTIME)
 		return -EINVAL;
 	r = read_ts(ureq, &ts);
 	if (r < 0)

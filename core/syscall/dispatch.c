@@ -58,7 +58,8 @@ static size_t fmt_arg(char *buf, size_t cap, char kind, long v)
 	}
 }
 
-static void strace_print(const struct syscall_desc *d, uint64_t nr, const long a[6], long ret)
+static void strace_print(const struct syscall_desc *d, uint64_t nr, const long a[6], long ret,
+			 bool noreturn_call)
 {
 	char line[512];
 	size_t n = 0;
@@ -73,7 +74,9 @@ static void strace_print(const struct syscall_desc *d, uint64_t nr, const long a
 			n += (size_t)ksnprintf(line + n, sizeof(line) - n, ", ");
 		n += fmt_arg(line + n, sizeof(line) - n, kinds[i], a[i]);
 	}
-	if (IS_ERR_VALUE(ret))
+	if (noreturn_call)
+		ksnprintf(line + n, sizeof(line) - n, ") = ?");
+	else if (IS_ERR_VALUE(ret))
 		ksnprintf(line + n, sizeof(line) - n, ") = -1 %s", errname(-ret));
 	else
 		ksnprintf(line + n, sizeof(line) - n, ") = %ld%s", ret, ret > 9 ? "" : "");
@@ -85,6 +88,9 @@ long syscall_dispatch(uint64_t nr, const long a[6])
 	const struct syscall_desc *d = nr < syscall_table_size ? &syscall_table[nr] : NULL;
 	long ret;
 
+	/* Calls that never return are shown before they run. */
+	if (g_strace && d && d->fn && strncmp(d->name, "exit", 4) == 0)
+		strace_print(d, nr, a, 0, true);
 	if (d && d->fn) {
 		ret = d->fn(a[0], a[1], a[2], a[3], a[4], a[5]);
 	} else {
@@ -96,7 +102,7 @@ long syscall_dispatch(uint64_t nr, const long a[6])
 		}
 	}
 	if (g_strace)
-		strace_print(d && d->name ? d : NULL, nr, a, ret);
+		strace_print(d && d->name ? d : NULL, nr, a, ret, false);
 	return ret;
 }
 

@@ -16,9 +16,12 @@ long sys_arch_prctl(int code, uptr addr)
 		return 0;
 	case ARCH_GET_FS:
 		return copy_to_user((void *)addr, &current->tls, sizeof(current->tls));
+	case ARCH_GET_GS: {
+		uint64_t gs = 0; /* programs never get a GS base of their own */
+		return copy_to_user((void *)addr, &gs, sizeof(gs));
+	}
 	case ARCH_SET_GS:
-	case ARCH_GET_GS:
-		return -EINVAL; /* GS belongs to the platform */
+		return -EPERM; /* GS belongs to the platform */
 	default:
 		return -EINVAL;
 	}

@@ -28,7 +28,8 @@ enum hc_op {
 	HC_NOP = 0,
 	HC_READ,      /* a0 handle, a1 offset or -1, a2 count      -> data, ret n */
 	HC_WRITE,     /* a0 handle, a1 offset or -1, data           -> ret n */
-	HC_OPEN,      /* a0 mount, a1 open flags, a2 mode, data path -> ret handle */
+	HC_OPEN,      /* a0 mount, a1 open flags, a2 mode, data path -> ret handle, and
+		       * a struct hc_stat of the file if the reply has room for it */
 	HC_CLOSE,     /* a0 handle */
 	HC_STAT,      /* a0 mount, a1 1=nofollow, data path          -> struct hc_stat */
 	HC_FSTAT,     /* a0 handle                                   -> struct hc_stat */
@@ -48,6 +49,7 @@ enum hc_op {
 	HC_POLL,      /* a0 handle, a1 events, a2 timeout ms         -> ret revents */
 	HC_EXIT,      /* a0 status; no reply */
 	HC_LINK,      /* a0 mount, data "old\0new\0" */
+	HC_FPATH,     /* a0 mount, a1 handle -> data: the handle's path in the mount now */
 	HC_OP_COUNT,
 	/* Platform-private ops (memory, threads) start here; the server hands
 	 * them to the platform's own handler. */

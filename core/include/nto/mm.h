@@ -12,6 +12,7 @@ struct vma {
 	struct vma *next;
 	char *name; /* file path, "[stack]", "[heap]" or NULL */
 	int64_t off;
+	struct file *file; /* the mapped file (a reference), or NULL */
 };
 
 struct mm {
@@ -44,6 +45,21 @@ struct vma *vm_find(struct mm *mm, uptr addr);
 
 /* True if every byte of [addr, addr+len) is mapped with at least prot. */
 bool vm_accessible(struct mm *mm, uptr addr, size_t len, int prot);
+
+/* Attaches file f (taking a reference) to the mapping that starts at addr. */
+void vm_set_file(struct mm *mm, uptr addr, struct file *f);
+
+/* Writes MAP_SHARED file mappings in [addr, addr+len) back to their files. */
+void filemap_writeback(struct mm *mm, uptr addr, size_t len);
+
+/* Keeps MAP_SHARED mappings and the file coherent around plain reads and
+ * writes: mapped changes reach the file before a read, and written bytes
+ * reach the mappings after a write. */
+void filemap_before_read(struct file *f);
+void filemap_after_write(struct file *f, int64_t off, size_t n);
+
+/* Reads a file's bytes from off into fresh program memory [addr, addr+len). */
+int filemap_fill(struct file *f, uptr addr, size_t len, int64_t off);
 
 /* Checked copies between core and program memory: -EFAULT on any bad byte. */
 int copy_from_user(void *dst, const void __user *src, size_t n);

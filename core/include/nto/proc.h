@@ -22,8 +22,10 @@ struct proc {
 	struct ksigaction sigact[NSIG + 1];
 	struct mm *mm;
 	char *exe; /* guest path of the running program */
+	char comm[16]; /* the name prctl(PR_SET_NAME) and /proc show */
 	uptr arg_start, arg_end, env_start, env_end;
 	ksigset_t pending;
+	uint16_t rt_queued[NSIG + 1]; /* real-time signals queue, up to a limit */
 };
 
 struct thread {

@@ -28,6 +28,7 @@ long sys_open(const char __user *path, int flags, mode_t mode);
 long sys_openat(int dirfd, const char __user *path, int flags, mode_t mode);
 long sys_creat(const char __user *path, mode_t mode);
 long sys_close(int fd);
+long sys_close_range(unsigned int first, unsigned int last, unsigned int flags);
 long sys_dup(int fd);
 long sys_dup2(int oldfd, int newfd);
 long sys_dup3(int oldfd, int newfd, int flags);
@@ -35,6 +36,7 @@ long sys_fcntl(int fd, int cmd, unsigned long arg);
 long sys_pipe(int __user *fds);
 long sys_pipe2(int __user *fds, int flags);
 long sys_ioctl(int fd, unsigned int cmd, unsigned long arg);
+long sys_flock(int fd, int op);
 
 /* core/sys/fsmeta.c: names and metadata */
 long sys_stat(const char __user *path, struct kstat __user *st);
@@ -69,6 +71,8 @@ long sys_truncate(const char __user *path, int64_t len);
 long sys_ftruncate(int fd, int64_t len);
 long sys_fsync(int fd);
 long sys_fdatasync(int fd);
+long sys_syncfs(int fd);
+long sys_sync(void);
 long sys_umask(mode_t mask);
 long sys_chmod(const char __user *path, mode_t mode);
 long sys_fchmod(int fd, mode_t mode);
@@ -114,6 +118,13 @@ long sys_uname(struct new_utsname __user *u);
 long sys_sysinfo(struct sysinfo __user *si);
 long sys_sched_getaffinity(pid_t pid, size_t len, void __user *mask);
 long sys_sched_yield(void);
+long sys_sched_setaffinity(pid_t pid, size_t len, const void __user *mask);
+long sys_sched_getscheduler(pid_t pid);
+long sys_sched_setscheduler(pid_t pid, int policy, const int __user *param);
+long sys_sched_getparam(pid_t pid, int __user *param);
+long sys_sched_setparam(pid_t pid, const int __user *param);
+long sys_sched_get_priority_max(int policy);
+long sys_sched_get_priority_min(int policy);
 long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache);
 long sys_arch_prctl(int code, uptr addr);
 long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
@@ -122,6 +133,7 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 /* core/sys/time.c: clocks and sleeping */
 long sys_clock_gettime(int clk, struct timespec __user *ts);
 long sys_clock_getres(int clk, struct timespec __user *ts);
+long sys_clock_settime(int clk, const struct timespec __user *ts);
 long sys_gettimeofday(struct timeval __user *tv, struct timezone __user *tz);
 long sys_time(int64_t __user *t);
 long sys_nanosleep(const struct timespec __user *req, struct timespec __user *rem);

@@ -41,6 +41,8 @@ struct file_ops {
 	int (*truncate)(struct file *f, int64_t len);
 	int (*sync)(struct file *f);
 	void (*release)(struct file *f);
+	/* The file's current canonical path (kmalloc'd), when it can move. */
+	char *(*getpath)(struct file *f);
 	bool seekable;
 };
 
@@ -88,6 +90,7 @@ struct vpath {
 	struct mount *m;
 	char *abs; /* canonical absolute path (kmalloc'd) */
 	const char *rel; /* points into abs */
+	bool dir_only;   /* the path ended in '/': it must name a directory */
 };
 
 #define VFS_FOLLOW 1 /* follow a final symlink */
@@ -105,6 +108,9 @@ int vfs_open(int dirfd, const char *path, int flags, mode_t mode, struct file **
 
 /* stat(2) on a path; flags: VFS_FOLLOW. */
 int vfs_stat(int dirfd, const char *path, int flags, struct kstat *st);
+
+/* The current canonical path of an open file (kmalloc'd), or NULL. */
+char *file_path(struct file *f);
 
 /* Allocates a file with one reference. */
 struct file *file_alloc(const struct file_ops *ops, void *priv, uint32_t flags);

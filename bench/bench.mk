@@ -1,0 +1,27 @@
+# Benchmarks against native Linux: `make bench` (see docs/benchmarks.md).
+# Included by the top Makefile; defines no default goal and is not part of
+# `make test`. The programs are static (gcc -static -O2) so the same binary
+# runs natively and under `nto run`; walltime is a host tool.
+
+BENCH_SAVED_GOAL := $(.DEFAULT_GOAL)
+
+BENCH_CC    ?= gcc
+BENCH_BIN   := $(B)/bench
+BENCH_PROGS := getpid openread bigread pwrite1 empty
+BENCH_EXES  := $(addprefix $(BENCH_BIN)/,$(BENCH_PROGS))
+
+$(BENCH_EXES): $(BENCH_BIN)/%: bench/%.c bench/bench.h
+	@mkdir -p $(dir $@)
+	$(BENCH_CC) -static -O2 -Wall -o $@ $<
+
+$(BENCH_BIN)/walltime: bench/walltime.c bench/bench.h
+	@mkdir -p $(dir $@)
+	$(HOST_CC) -O2 -Wall -o $@ $<
+
+.PHONY: bench bench-progs
+bench-progs: $(BENCH_EXES) $(BENCH_BIN)/walltime
+
+bench: $(B)/nto bench-progs
+	NTO=$(B)/nto BENCH_BIN=$(BENCH_BIN) sh bench/run.sh
+
+.DEFAULT_GOAL := $(BENCH_SAVED_GOAL)

@@ -1,0 +1,28 @@
+#!/bin/sh
+# A short tour of NTO on the default platform (sgx-sim).
+set -eu
+NTO=build/nto
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+printf 'alpha\nbeta\ngamma\n' > "$work/words.txt"
+
+echo "== the launch measurement of busybox (SHA-256 of the image it runs from)"
+$NTO measure /bin/busybox
+echo "== uname inside the TEE"
+$NTO run /bin/busybox uname -a
+echo "== a mounted host directory (untrusted), read and written by the program"
+$NTO run --mount "$work:/data" --cwd /data /bin/busybox sort -r -o sorted.txt words.txt
+$NTO run --mount "$work:/data:ro" --cwd /data /bin/busybox sha256sum sorted.txt
+echo "host sees: $(cat "$work/sorted.txt" | tr '\n' ' ')"
+echo "== /proc and /dev are the core's own"
+$NTO run /bin/busybox head -3 /proc/meminfo
+echo "== a crash is reported, with the right exit status"
+printf 'int main(void){ *(volatile int *)0 = 1; return 0; }\n' > "$work/crash.c"
+if cc -static -o "$work/crash" "$work/crash.c" 2>/dev/null; then
+	set +e
+	$NTO run "$work/crash"
+	echo "exit status: $?"
+	set -e
+fi
+echo "== every system call, strace-style"
+$NTO run --strace /bin/busybox true 2>&1 | tail -4

@@ -1,0 +1,14 @@
+/* Dies with SIGFPE on integer division by zero. */
+//! crash: SIGFPE
+#include "t.h"
+
+int main(int argc, char **argv)
+{
+        (void)argv;
+        SAY("before crash");
+        fflush(stdout);
+        volatile int zero = argc - 1;
+        volatile int x = 100 / zero;
+        SAY("after crash (must not appear): %d", x);
+        return 0;
+}

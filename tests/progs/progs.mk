@@ -1,0 +1,48 @@
+# tests/progs/progs.mk - build the differential test programs.
+#
+# Included from the top-level Makefile (`include tests/progs/progs.mk`) or
+# used on its own from the repository root:
+#
+#     make -f tests/progs/progs.mk test-progs
+#
+# Every tests/progs/NAME.c is built twice:
+#     build/tests/glibc/NAME   gcc -static -O1 -g -Wall -Werror
+#     build/tests/musl/NAME    musl-gcc -static -O1 -Wall -Werror
+#
+# This fragment defines no `all` and leaves the including Makefile's
+# default goal untouched. All its variables start with TESTPROGS_.
+
+TESTPROGS_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+
+TESTPROGS_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+TESTPROGS_OUT ?= build/tests
+TESTPROGS_CC_GLIBC ?= gcc
+TESTPROGS_CC_MUSL ?= musl-gcc
+TESTPROGS_CFLAGS_GLIBC ?= -static -O1 -g -Wall -Werror
+TESTPROGS_CFLAGS_MUSL ?= -static -O1 -Wall -Werror
+
+TESTPROGS_SRCS := $(sort $(wildcard $(TESTPROGS_DIR)/*.c))
+TESTPROGS_NAMES := $(basename $(notdir $(TESTPROGS_SRCS)))
+TESTPROGS_GLIBC := $(addprefix $(TESTPROGS_OUT)/glibc/,$(TESTPROGS_NAMES))
+TESTPROGS_MUSL := $(addprefix $(TESTPROGS_OUT)/musl/,$(TESTPROGS_NAMES))
+TESTPROGS_HDRS := $(wildcard $(TESTPROGS_DIR)/*.h)
+
+.PHONY: test-progs test-progs-glibc test-progs-musl test-progs-clean
+
+test-progs: test-progs-glibc test-progs-musl
+test-progs-glibc: $(TESTPROGS_GLIBC)
+test-progs-musl: $(TESTPROGS_MUSL)
+
+$(TESTPROGS_GLIBC): $(TESTPROGS_OUT)/glibc/%: $(TESTPROGS_DIR)/%.c $(TESTPROGS_HDRS) | $(TESTPROGS_OUT)/glibc
+	$(TESTPROGS_CC_GLIBC) $(TESTPROGS_CFLAGS_GLIBC) -o $@ $<
+
+$(TESTPROGS_MUSL): $(TESTPROGS_OUT)/musl/%: $(TESTPROGS_DIR)/%.c $(TESTPROGS_HDRS) | $(TESTPROGS_OUT)/musl
+	$(TESTPROGS_CC_MUSL) $(TESTPROGS_CFLAGS_MUSL) -o $@ $<
+
+$(TESTPROGS_OUT)/glibc $(TESTPROGS_OUT)/musl:
+	mkdir -p $@
+
+test-progs-clean:
+	rm -rf $(TESTPROGS_OUT)/glibc $(TESTPROGS_OUT)/musl
+
+.DEFAULT_GOAL := $(TESTPROGS_SAVED_DEFAULT_GOAL)

@@ -1,0 +1,66 @@
+"""Every tests/progs/*.c program x {glibc, musl} x platform, Linux as the oracle.
+
+Metadata in the program source (`//! key: value`, see README.md) sets
+arguments, environment, stdin, and whether it is expected to crash.
+"""
+
+import signal
+
+import pytest
+
+import ntoharness as h
+
+SPECS = h.prog_specs()
+
+
+@pytest.mark.parametrize("libc", h.LIBCS)
+@pytest.mark.parametrize("spec", SPECS, ids=[s.name for s in SPECS])
+def test_prog(spec, libc, platform, progs_built, dirs):
+    prog = progs_built / libc / spec.name
+    assert prog.exists(), f"{prog} was not built"
+    a, b = dirs
+    env = {**h.BASE_ENV, **spec.env}
+    as_limit = h.NATIVE_AS_LIMIT if spec.compare == "memhog" else None
+
+    native = h.run_native(prog, spec.args, a, env=env, stdin=spec.stdin,
+                          timeout=spec.timeout, as_limit=as_limit)
+    guest = h.run_nto(prog, spec.args, b, platform, env=env, stdin=spec.stdin,
+                      timeout=spec.timeout)
+
+    if spec.compare == "memhog":
+        check_memhog(native, guest)
+        return
+
+    if spec.crash:
+        want = 128 + signal.Signals[spec.crash]
+        assert native.status == want, (
+            f"the oracle did not die by {spec.crash}: {native.describe()}\n"
+            f"{native.stderr.decode(errors='replace')}")
+        msg = f"nto: program killed by {spec.crash}".encode()
+        problems = h.mismatches(native, guest, stderr=False)
+        if msg not in guest.stderr:
+            problems.append(f"nto's stderr lacks {msg.decode()!r}")
+        if problems:
+            raise AssertionError(h.report(native, guest, problems))
+        return
+
+    h.assert_same(native, guest, stderr=spec.stderr)
+
+
+def check_memhog(native, guest):
+    """Only the exit status and the `: ok` suffix of the last line count."""
+    def last_line(r):
+        lines = r.stdout.decode(errors="replace").strip().splitlines()
+        return lines[-1] if lines else ""
+
+    problems = []
+    assert native.status == 0 and last_line(native).endswith(": ok"), (
+        "the oracle run of memhog is broken: " + native.describe() + "\n" + last_line(native))
+    if guest.timed_out:
+        problems.append("nto run timed out")
+    if guest.status != native.status:
+        problems.append(f"exit status: native {native.status}, nto {guest.status}")
+    if not last_line(guest).endswith(": ok"):
+        problems.append(f"last line under nto: {last_line(guest)!r} (want '...: ok')")
+    if problems:
+        raise AssertionError(h.report(native, guest, problems))
