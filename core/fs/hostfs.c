@@ -68,6 +68,13 @@ static bool memchr_nul_or_slash(const char *s, size_t n)
 	return false;
 }
 
+/* A host result for an operation that returns 0 on success: anything
+ * positive is a lie (and would not fit the program's int). */
+static int status_of(int64_t r)
+{
+	return r > 0 ? -EIO : (int)r;
+}
+
 static int64_t hpath(struct mount *m, uint32_t op, int64_t a1, int64_t a2, int64_t a3,
 		     const char *rel)
 {
@@ -249,7 +256,7 @@ static int hf_truncate(struct file *f, int64_t len)
 	struct hfile *h = f->priv;
 	int64_t a[4] = {h->handle, len, 0, 0};
 
-	return (int)hc_call(HC_FTRUNCATE, a, NULL, 0, NULL, 0, NULL);
+	return status_of(hc_call(HC_FTRUNCATE, a, NULL, 0, NULL, 0, NULL));
 }
 
 static int hf_sync(struct file *f)
@@ -257,7 +264,7 @@ static int hf_sync(struct file *f)
 	struct hfile *h = f->priv;
 	int64_t a[4] = {h->handle, 0, 0, 0};
 
-	return (int)hc_call(HC_FSYNC, a, NULL, 0, NULL, 0, NULL);
+	return status_of(hc_call(HC_FSYNC, a, NULL, 0, NULL, 0, NULL));
 }
 
 static int hf_poll(struct file *f, int events)
@@ -343,14 +350,14 @@ static int h_stat(struct mount *m, const char *rel, struct kstat *st)
 
 static int h_mkdir(struct mount *m, const char *rel, mode_t mode)
 {
-	return (int)hpath(m, HC_MKDIR, mode, 0, 0, rel);
+	return status_of(hpath(m, HC_MKDIR, mode, 0, 0, rel));
 }
 
 static int h_unlink(struct mount *m, const char *rel, bool dir)
 {
 	if (!rel[0])
 		return -EBUSY;
-	return (int)hpath(m, HC_UNLINK, dir, 0, 0, rel);
+	return status_of(hpath(m, HC_UNLINK, dir, 0, 0, rel));
 }
 
 /* Sends two paths "a\0b\0" as one payload. */
@@ -367,7 +374,7 @@ static int two_paths(struct mount *m, uint32_t op, int64_t a1, const char *x, co
 	memcpy(buf + nx, y, ny);
 	r = hc_call(op, a, buf, nx + ny, NULL, 0, NULL);
 	kfree(buf);
-	return (int)r;
+	return status_of(r);
 }
 
 static int h_rename(struct mount *m, const char *from, const char *to, unsigned int flags)
@@ -404,18 +411,18 @@ static int h_readlink(struct mount *m, const char *rel, char *buf, size_t cap)
 
 static int h_chmod(struct mount *m, const char *rel, mode_t mode)
 {
-	return (int)hpath(m, HC_CHMOD, mode & 07777, 0, 0, rel);
+	return status_of(hpath(m, HC_CHMOD, mode & 07777, 0, 0, rel));
 }
 
 static int h_utimens(struct mount *m, const char *rel, int64_t atime, int64_t mtime)
 {
-	return (int)hpath(m, HC_UTIMENS, atime == UTIME_OMIT ? -1 : atime,
-			  mtime == UTIME_OMIT ? -1 : mtime, 1, rel);
+	return status_of(hpath(m, HC_UTIMENS, atime == UTIME_OMIT ? -1 : atime,
+			  mtime == UTIME_OMIT ? -1 : mtime, 1, rel));
 }
 
 static int h_truncate(struct mount *m, const char *rel, int64_t len)
 {
-	return (int)hpath(m, HC_TRUNCATE, len, 0, 0, rel);
+	return status_of(hpath(m, HC_TRUNCATE, len, 0, 0, rel));
 }
 
 static const struct fs_ops hostfs_ops = {

@@ -266,7 +266,10 @@ static int p_walk(struct mount *m, const char *rel, bool follow, char *link, siz
 			return *p ? -ENOENT : 0;
 		if (e->kind == P_LINK && (*p || follow)) {
 			/* fd links name open files; following them reopens by path. */
-			if (fd >= 0 && fd_get(fd) && fd_get(fd)->path && fd_get(fd)->path[0] != '/')
+			/* Nor do links to files a path cannot reopen (the console,
+			 * whose /dev/stdin name leads back here). */
+			if (fd >= 0 && fd_get(fd) && ((fd_get(fd)->path && fd_get(fd)->path[0] != '/') ||
+						      !fd_get(fd)->ops->seekable))
 				return 0;
 			int r = link_target(e, fd, link, cap);
 			if (r < 0)

@@ -28,6 +28,7 @@ static void put_num(struct out *o, uint64_t v, unsigned base, bool upper, bool n
 	} while (v);
 	if (neg)
 		tmp[n++] = '-';
+	int len = n;
 	/* A '-' must precede zero padding, so emit it first in that case. */
 	if (neg && pad == '0') {
 		put(o, '-');
@@ -38,7 +39,7 @@ static void put_num(struct out *o, uint64_t v, unsigned base, bool upper, bool n
 		put(o, pad);
 	while (n)
 		put(o, tmp[--n]);
-	for (int i = (int)(neg ? 1 : 0); left && i < width; i++)
+	for (int i = len; left && i < width; i++)
 		put(o, ' ');
 }
 

@@ -193,6 +193,10 @@ static int build_stack(const struct elf_info *in, uint64_t bias, const char *exe
 	uptr rand = push_bytes(&s, rnd, sizeof(rnd));
 	if (!fn || !plat || !rand)
 		goto out;
+	for (int i = 0; i < argc + 1 + envc; i++) {
+		if (i != argc && !ptrs[i])
+			goto out; /* a string that did not fit: E2BIG, not a hole in argv */
+	}
 	uint64_t auxv[] = {
 		AT_PHDR,   in->phdr_vaddr ? in->phdr_vaddr + bias : in->lo + bias + in->eh.e_phoff,
 		AT_PHENT,  sizeof(struct elf64_phdr),

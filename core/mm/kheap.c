@@ -274,7 +274,7 @@ void *krealloc(void *p, size_t n)
 		return kmalloc(n);
 	h = (struct hdr *)p - 1;
 	KASSERT(h->magic == BLOCK_MAGIC);
-	if (n + HDR_SIZE <= h->size)
+	if (n <= h->size - HDR_SIZE)
 		return p;
 	q = kmalloc(n);
 	if (!q)

@@ -39,7 +39,7 @@ int strncpy_from_user(char *dst, const char __user *src, size_t cap)
 int io_put(const struct iobuf *io, size_t off, const void *src, size_t n)
 {
 	if (io->user)
-		return copy_to_user(io->p + off, src, n);
+		return copy_to_user((void *)((uptr)io->p + off), src, n); /* an address, maybe NULL */
 	memcpy(io->p + off, src, n);
 	return 0;
 }
@@ -47,7 +47,7 @@ int io_put(const struct iobuf *io, size_t off, const void *src, size_t n)
 int io_get(const struct iobuf *io, size_t off, void *dst, size_t n)
 {
 	if (io->user)
-		return copy_from_user(dst, io->p + off, n);
+		return copy_from_user(dst, (const void *)((uptr)io->p + off), n);
 	memcpy(dst, io->p + off, n);
 	return 0;
 }

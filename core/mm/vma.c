@@ -166,12 +166,14 @@ uptr vm_find_free(struct mm *mm, size_t len, uptr hint)
 	uptr top = mm->mmap_top;
 
 	len = ALIGN_UP(len, PAGE_SIZE);
+	if (len == 0)
+		return 0; /* nothing asked for, or a length that wrapped when rounded */
 	if (hint && hint >= mm->user_min && hint + len <= mm->user_max && hint + len > hint &&
 	    !vm_overlaps(mm, ALIGN_DOWN(hint, PAGE_SIZE), len))
 		return ALIGN_DOWN(hint, PAGE_SIZE);
 	/* Top-down first fit: walk the gaps from high addresses downward. */
 	for (;;) {
-		if (top < mm->user_min + len)
+		if (top < mm->user_min || top - mm->user_min < len)
 			return 0;
 		uptr start = top - len;
 		struct vma *clash = NULL;
@@ -194,6 +196,8 @@ int vm_protect(struct mm *mm, uptr addr, size_t len, int prot)
 		return -EINVAL;
 	if (len == 0)
 		return 0;
+	if (ALIGN_UP(len, PAGE_SIZE) < len)
+		return -ENOMEM; /* wrapped when rounded to pages */
 	if (!vm_accessible(mm, addr, end - addr, PROT_NONE))
 		return -ENOMEM;
 	if (split_at(mm, addr) < 0 || split_at(mm, end) < 0)

@@ -645,6 +645,8 @@ static int64_t ts_to_ns(const struct timespec *t, int64_t now)
 		return now;
 	if (t->tv_nsec == UTIME_OMIT)
 		return UTIME_OMIT;
+	if (t->tv_sec > INT64_MAX / 1000000000 - 1 || t->tv_sec < INT64_MIN / 1000000000 + 1)
+		return t->tv_sec < 0 ? INT64_MIN / 1000000000 * 1000000000 : INT64_MAX; /* clamp */
 	return t->tv_sec * 1000000000 + t->tv_nsec;
 }
 

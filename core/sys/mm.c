@@ -63,6 +63,7 @@ long sys_mmap(uptr addr, size_t len, int prot, int flags, int fd, int64_t off)
 		return -EINVAL;
 	if (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC | PROT_GROWSDOWN | PROT_GROWSUP))
 		return -EINVAL;
+	prot &= PROT_READ | PROT_WRITE | PROT_EXEC; /* the platform takes only these */
 	if (len > mm->user_max - mm->user_min)
 		return -ENOMEM;
 	len = ALIGN_UP(len, PAGE_SIZE);
@@ -164,6 +165,8 @@ long sys_mremap(uptr old, size_t oldlen, size_t newlen, int flags, uptr newaddr)
 		return -EINVAL;
 	oldlen = ALIGN_UP(oldlen, PAGE_SIZE);
 	newlen = ALIGN_UP(newlen, PAGE_SIZE);
+	if (newlen == 0)
+		return -EINVAL; /* wrapped when rounded up, as Linux's PAGE_ALIGN check */
 	v = vm_find(mm, old);
 	if (!v || (oldlen && old + oldlen > v->end))
 		return -EFAULT;
@@ -173,6 +176,7 @@ long sys_mremap(uptr old, size_t oldlen, size_t newlen, int flags, uptr newaddr)
 		if ((newaddr & (PAGE_SIZE - 1)) || (newaddr < old + oldlen && newaddr + newlen > old))
 			return -EINVAL;
 		vm_unmap(mm, newaddr, newlen);
+		v = vm_find(mm, old); /* the unmap may have split or freed the old v */
 		return remap_move(mm, v, old, oldlen, newlen, newaddr);
 	}
 	if (newlen <= oldlen) {

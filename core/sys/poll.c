@@ -42,9 +42,11 @@ static int scan_pollfds(struct pollfd *p, unsigned int n)
 /* Deadline in monotonic ns from a timeout in ns; -1 = forever. */
 static int64_t deadline_of(int64_t timeout_ns)
 {
+	int64_t now = ktime_mono();
+
 	if (timeout_ns < 0)
 		return -1;
-	return ktime_mono() + timeout_ns;
+	return timeout_ns > INT64_MAX - now ? INT64_MAX : now + timeout_ns; /* the host's clock may be huge */
 }
 
 static bool expired(int64_t deadline)
@@ -188,7 +190,7 @@ long sys_select(int n, void __user *r, void __user *w, void __user *e, struct ti
 			return -EFAULT;
 		if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 			return -EINVAL;
-		ns = tv.tv_sec * NSEC + tv.tv_usec * 1000;
+		ns = tv.tv_sec > INT64_MAX / NSEC - 1 ? INT64_MAX / 2 : tv.tv_sec * NSEC + tv.tv_usec * 1000;
 	}
 	int64_t left = 0;
 	long ret = do_select(n, r, w, e, ns, &left);

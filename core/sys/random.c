@@ -18,7 +18,7 @@ long sys_getrandom(void __user *ubuf, size_t n, unsigned int flags)
 		size_t chunk = MIN(n - done, sizeof(buf));
 		if (hal_random(buf, chunk) < 0)
 			return done ? (long)done : -EIO;
-		if (copy_to_user((uint8_t *)ubuf + done, buf, chunk) < 0)
+		if (copy_to_user((void *)((uptr)ubuf + done), buf, chunk) < 0)
 			return done ? (long)done : -EFAULT;
 		done += chunk;
 	}

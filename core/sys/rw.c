@@ -96,7 +96,7 @@ static long vectored(struct file *f, const struct iovec __user *uiov, int cnt, i
 	if (cnt < 0 || cnt > IOV_MAX)
 		return -EINVAL;
 	for (int i = 0; i < cnt; i++) {
-		if (copy_from_user(&iov, &uiov[i], sizeof(iov)) < 0)
+		if (copy_from_user(&iov, (const void *)((uptr)uiov + (uptr)i * sizeof(iov)), sizeof(iov)) < 0)
 			return total ? total : -EFAULT;
 		if ((int64_t)iov.iov_len < 0)
 			return total ? total : -EINVAL;

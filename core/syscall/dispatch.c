@@ -34,7 +34,7 @@ static const char *errname(long e)
 
 static size_t fmt_arg(char *buf, size_t cap, char kind, long v)
 {
-	char s[40];
+	char s[40] = {0}; /* a string cut short by a fault leaves the rest unwritten */
 
 	switch (kind) {
 	case 's':
