@@ -67,6 +67,7 @@ $(B)/nto: $(HOST_OBJS) $(SGX_HOST_OBJS)
 	$(HOST_CC) -o $@ $^ -lcrypto
 
 -include tests/progs/progs.mk
+-include tests/unit/unit.mk
 -include bench/bench.mk
 
 PYTEST := /usr/bin/python3 -m pytest -p no:cacheprovider
@@ -77,7 +78,10 @@ integration: all test-progs
 # The README's test command: everything, from a fresh clone.
 test: deps
 	$(MAKE) all test-progs
+	sh tests/check_core_objects.sh
 	$(MAKE) host-unit
+	$(MAKE) unit
+	$(MAKE) fuzz-replay
 	NTO_TEST_NO_BUILD=1 $(PYTEST) -q tests
 
 # The README's demo command.

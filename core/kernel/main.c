@@ -65,7 +65,6 @@ __noreturn void core_main(const struct hal_boot *boot)
 	mem_set_limit(boot->mem_limit);
 	if (proc_init_first() < 0 || mm_init(current->proc->mm, boot->user_min, boot->user_max) < 0)
 		kpanic("cannot set up the first process");
-	core_lock();
 	r = boot_parse(boot->args, boot->args_size, &cfg);
 	if (r < 0) {
 		klog("malformed boot records from the launcher");

@@ -207,6 +207,8 @@ int proc_init_first(void)
 	p->nthreads = 1;
 	current = &first_thread;
 	hal_thread_set_self(&first_thread);
+	/* The first thread holds the core lock from boot until it enters the program. */
+	core_lock();
 	return p->cwd ? 0 : -ENOMEM;
 }
 

@@ -1,7 +1,10 @@
 /*
  * The core lock and blocking (see nto/sched.h for the locking rules).
- * The lock is a ticket lock on compiler atomics: fair, so a thread in a
- * syscall loop cannot starve the others.
+ * The lock is a test-and-set lock on compiler atomics. A waiter spins a
+ * little, then gives its CPU back to the host: the host schedules more
+ * threads than there are CPUs, and a spinner must not keep the holder (or
+ * the next owner) off the CPU. A ticket lock, fair but strict in its order,
+ * stalled every thread whenever the next ticket's thread was preempted.
  */
 #include <nto/hal.h>
 #include <nto/kernel.h>
@@ -9,23 +12,30 @@
 #include <nto/sched.h>
 #include <nto/signal.h>
 
-static struct {
-	uint32_t next;
-	uint32_t serving;
-} lock;
+#define SPINS_BEFORE_YIELD 128
+
+static int lock_word;
 
 void core_lock(void)
 {
-	uint32_t me = __atomic_fetch_add(&lock.next, 1, __ATOMIC_RELAXED);
+	int spins = 0;
 
-	while (__atomic_load_n(&lock.serving, __ATOMIC_ACQUIRE) != me)
-		cpu_relax();
+	while (__atomic_exchange_n(&lock_word, 1, __ATOMIC_ACQUIRE)) {
+		while (__atomic_load_n(&lock_word, __ATOMIC_RELAXED)) {
+			if (++spins < SPINS_BEFORE_YIELD) {
+				cpu_relax();
+			} else {
+				hal_yield();
+				spins = 0;
+			}
+		}
+	}
 	current = hal_thread_self();
 }
 
 void core_unlock(void)
 {
-	__atomic_store_n(&lock.serving, lock.serving + 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
 }
 
 int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline)
@@ -63,6 +73,20 @@ void sched_wake_all(void)
 		if (t != current)
 			sched_wake(t);
 	}
+}
+
+int sched_pause(int64_t ns)
+{
+	struct thread *me = current;
+
+	if (signal_pending_unblocked())
+		return -EINTR;
+	me->state = T_BLOCKED;
+	core_unlock();
+	hal_thread_wait(ns);
+	core_lock();
+	me->state = T_RUNNING;
+	return signal_pending_unblocked() ? -EINTR : 0;
 }
 
 int sched_sleep_until(int64_t deadline)

@@ -70,7 +70,7 @@ static long do_poll(struct pollfd __user *ufds, unsigned int n, int64_t timeout_
 		r = scan_pollfds(p, n);
 		if (r || expired(deadline) || timeout_ns == 0)
 			break;
-		if (sched_sleep_until(ktime_mono() + POLL_TICK) < 0) {
+		if (sched_pause(POLL_TICK) < 0) {
 			r = -EINTR;
 			break;
 		}
@@ -165,7 +165,7 @@ static long do_select(int n, void __user *ur, void __user *uw, void __user *ue, 
 		r = scan_sets(n, &want, &got);
 		if (r || expired(deadline) || timeout_ns == 0)
 			break;
-		if (sched_sleep_until(ktime_mono() + POLL_TICK) < 0) {
+		if (sched_pause(POLL_TICK) < 0) {
 			r = -EINTR;
 			break;
 		}

@@ -37,6 +37,7 @@ enum sgxsim_op {
 	SGXSIM_OP_WAKE,          /* a0 slot: bump its count and wake it */
 	SGXSIM_OP_KICK,          /* a0 slot: signal its host thread (SIGSGXSIM_KICK) */
 	SGXSIM_OP_CPUS,          /* -> ret CPUs online */
+	SGXSIM_OP_YIELD,         /* sched_yield on the host */
 };
 
 /* The host signal that interrupts a thread running program code. */

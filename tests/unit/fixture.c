@@ -8,6 +8,7 @@
 
 #include "../../platform/test/test_libc.h"
 #include "fixture.h"
+#include <nto/sched.h>
 #include "imgbuild.h"
 
 static struct nto_regs regs;
@@ -61,6 +62,8 @@ int fixture_boot(const struct fixture_opts *opts)
 	regs.rsp = SCRATCH_BASE + SCRATCH_SIZE - 64;
 	current->regs = &regs;
 	scratch_used = 0;
+	/* As core_main does before it enters the program. */
+	core_unlock();
 	return 0;
 }
 

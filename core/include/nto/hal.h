@@ -82,6 +82,9 @@ int hal_clock_ns(int clk, int64_t *ns);
 
 /* ---- threads (each a TCS on SGX, a vCPU context on the VM platforms) ---- */
 
+/* Gives the CPU to another thread for a moment (the core lock is busy). */
+void hal_yield(void);
+
 /* Number of CPUs the program's threads may run on (at least 1). */
 int hal_cpu_count(void);
 

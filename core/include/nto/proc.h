@@ -73,7 +73,7 @@ __noreturn void thread_exit(int status);
 /* Finds a live thread of the current process by tid, or NULL. */
 struct thread *thread_find(pid_t tid);
 
-/* Creates the first process and thread. */
+/* Creates the first process and thread, which then holds the core lock. */
 int proc_init_first(void);
 
 /* Ends the process with a Linux wait status (exit code << 8, or signal). */

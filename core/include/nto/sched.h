@@ -34,6 +34,10 @@ void sched_wake(struct thread *t);
 /* Wakes every blocked thread of the process (pipes, locks: state changed). */
 void sched_wake_all(void);
 
+/* Lets go of the CPU for about ns (a wake or a signal may end it sooner):
+ * 0, or -EINTR if a signal is pending. For loops that poll. */
+int sched_pause(int64_t ns);
+
 /* Sleeps until deadline_ns on the monotonic clock, or a signal: 0 or -EINTR. */
 int sched_sleep_until(int64_t deadline_ns);
 

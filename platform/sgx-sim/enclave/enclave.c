@@ -184,6 +184,11 @@ int hal_clock_ns(int clk, int64_t *ns)
 	return 0;
 }
 
+void hal_yield(void)
+{
+	plat_call(SGXSIM_OP_YIELD, 0, 0, 0);
+}
+
 int hal_cpu_count(void)
 {
 	static int n;
@@ -210,7 +215,7 @@ static int slot_of(void *cookie)
 {
 	for (int i = 0; i < SGXSIM_MAX_THREADS; i++) {
 		int st = __atomic_load_n(&slot_state[i], __ATOMIC_ACQUIRE);
-		if (st != SLOT_UNUSED && slot_cookie[i] == cookie)
+		if ((st == SLOT_RUNNING || st == SLOT_STARTING) && slot_cookie[i] == cookie)
 			return i;
 	}
 	return -1;
@@ -301,6 +306,8 @@ __noreturn void hal_thread_exit(void)
 	struct tcs *t = self();
 	int *state = &slot_state[self_slot()];
 
+	/* The core frees its thread: its address may name a new one soon. */
+	slot_cookie[self_slot()] = NULL;
 	__atomic_store_n(state, SLOT_PARKED, __ATOMIC_RELEASE);
 	while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != SLOT_STARTING)
 		hal_thread_wait(-1);

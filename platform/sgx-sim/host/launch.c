@@ -16,6 +16,7 @@
 #include <sys/syscall.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -261,6 +262,8 @@ static int64_t platform_op(const struct hc_msg *q)
 		return kick_slot(a);
 	case SGXSIM_OP_CPUS:
 		return sysconf(_SC_NPROCESSORS_ONLN);
+	case SGXSIM_OP_YIELD:
+		return sched_yield();
 	default:
 		return -ENOSYS;
 	}
