@@ -42,7 +42,7 @@ static ssize_t pipe_read(struct file *f, const struct iobuf *io, size_t n, int64
 			return -EAGAIN;
 		r = sched_wait(readable, p, -1);
 		if (r < 0)
-			return r;
+			return r == -EINTR ? -ERESTARTSYS : r;
 	}
 	while (done < n && p->len > 0) {
 		size_t chunk = MIN(MIN(n - done, p->len), PIPE_BUF_SIZE - p->head);
@@ -79,7 +79,7 @@ static ssize_t pipe_write(struct file *f, const struct iobuf *io, size_t n, int6
 				return -EAGAIN;
 			int r = sched_wait(writable, p, -1);
 			if (r < 0)
-				return r;
+				return r == -EINTR ? -ERESTARTSYS : r;
 			continue;
 		}
 		size_t tail = (p->head + p->len) % PIPE_BUF_SIZE;

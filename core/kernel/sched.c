@@ -11,6 +11,7 @@
 #include <nto/proc.h>
 #include <nto/sched.h>
 #include <nto/signal.h>
+#include <nto/timer.h>
 
 #define SPINS_BEFORE_YIELD 128
 
@@ -31,6 +32,7 @@ void core_lock(void)
 		}
 	}
 	current = hal_thread_self();
+	timers_check();
 }
 
 void core_unlock(void)
@@ -49,7 +51,7 @@ int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline)
 			return -EINTR;
 		if (deadline >= 0 && ktime_mono() >= deadline)
 			return -ETIMEDOUT;
-		if (me->proc->nthreads == 1 && deadline < 0) {
+		if (me->proc->nthreads == 1 && deadline < 0 && !timers_armed()) {
 			klog("deadlock: the only thread blocked on a wait nothing can end");
 			return -EDEADLK;
 		}

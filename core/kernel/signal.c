@@ -92,17 +92,18 @@ bool signal_pending_unblocked(void)
 }
 
 /* Acts on one signal: ignore, default action, or a handler frame. */
-static void deliver_one(struct nto_regs *regs, int signo, int code, uint64_t addr, bool fault)
+/* Acts on one signal; returns true if a handler frame was built. */
+static bool deliver_one(struct nto_regs *regs, int signo, int code, uint64_t addr, bool fault)
 {
 	struct ksigaction *act = &current->proc->sigact[signo];
-	ksigset_t old = current->sigmask;
+	ksigset_t old = current->restore_mask ? current->saved_mask : current->sigmask;
 	uptr sp;
 
 	if (act->handler == SIG_IGN && !fault)
-		return;
+		return false;
 	if (act->handler == SIG_DFL || act->handler == SIG_IGN) {
 		if (default_ignores(signo) && !fault)
-			return;
+			return false;
 		proc_kill_by_signal(signo, addr, fault);
 	}
 	sp = regs_sp(regs);
@@ -114,16 +115,18 @@ static void deliver_one(struct nto_regs *regs, int signo, int code, uint64_t add
 	}
 	if (arch_signal_frame(regs, signo, act, old, code, addr, sp) < 0)
 		proc_kill_by_signal(SIGSEGV, addr, true);
-	current->sigmask |= act->mask;
+	current->restore_mask = false;
+	current->sigmask = old | act->mask;
 	if (!(act->flags & SA_NODEFER))
 		current->sigmask |= SIGBIT(signo);
 	current->sigmask &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
 	if (act->flags & SA_RESETHAND)
 		act->handler = SIG_DFL;
+	return true;
 }
 
 /* Takes one pending signal off a set (a queued real-time one stays). */
-static void dequeue(ksigset_t *pending, int s)
+void signal_take(ksigset_t *pending, int s)
 {
 	uint16_t *rtq = current->proc->rt_queued;
 
@@ -133,19 +136,49 @@ static void dequeue(ksigset_t *pending, int s)
 		*pending &= ~SIGBIT(s);
 }
 
-void signal_deliver_pending(struct nto_regs *regs)
+void signal_mask_until_delivery(ksigset_t mask)
+{
+	if (!current->restore_mask)
+		current->saved_mask = current->sigmask;
+	current->restore_mask = true;
+	current->sigmask = mask & ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+}
+
+/* The syscall the signal interrupted returns -EINTR, or runs again. */
+static void interrupted(struct nto_regs *regs, long *ret, const struct ksigaction *act)
+{
+	if (*ret == -ERESTARTSYS && (act->flags & SA_RESTART))
+		regs_restart_syscall(regs);
+	else if (*ret == -ERESTARTSYS || *ret == -ERESTARTNOHAND)
+		regs_set_ret(regs, (uint64_t)-EINTR);
+	*ret = 0;
+}
+
+void signal_deliver_pending(struct nto_regs *regs, long ret)
 {
 	for (int s = 1; s <= NSIG; s++) {
 		ksigset_t bit = SIGBIT(s);
 		if (current->sigmask & bit)
 			continue;
 		if (current->pending & bit)
-			dequeue(&current->pending, s);
+			signal_take(&current->pending, s);
 		else if (current->proc->pending & bit)
-			dequeue(&current->proc->pending, s);
+			signal_take(&current->proc->pending, s);
 		else
 			continue;
+		/* Decide the interrupted call's fate before the frame saves regs. */
+		struct ksigaction act = current->proc->sigact[s];
+		bool handler = act.handler != SIG_DFL && act.handler != SIG_IGN;
+		if (handler)
+			interrupted(regs, &ret, &act);
 		deliver_one(regs, s, 0 /* SI_USER */, 0, false);
+	}
+	/* No handler ran: an interrupted call just runs again. */
+	if (ret == -ERESTARTSYS || ret == -ERESTARTNOHAND)
+		regs_restart_syscall(regs);
+	if (current->restore_mask) {
+		current->sigmask = current->saved_mask;
+		current->restore_mask = false;
 	}
 }
 
@@ -169,5 +202,6 @@ void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
 	core_lock();
 	current->regs = regs;
 	fault(regs, signo, code, addr);
+	signal_deliver_pending(regs, 0);
 	core_unlock();
 }

@@ -7,6 +7,7 @@
 #include <nto/mm.h>
 #include <nto/proc.h>
 #include <nto/sched.h>
+#include <nto/signal.h>
 #include <nto/sys.h>
 
 #define NSEC      1000000000LL
@@ -71,7 +72,7 @@ static long do_poll(struct pollfd __user *ufds, unsigned int n, int64_t timeout_
 		if (r || expired(deadline) || timeout_ns == 0)
 			break;
 		if (sched_pause(POLL_TICK) < 0) {
-			r = -EINTR;
+			r = -ERESTARTNOHAND; /* EINTR once a handler runs */
 			break;
 		}
 	}
@@ -166,7 +167,7 @@ static long do_select(int n, void __user *ur, void __user *uw, void __user *ue, 
 		if (r || expired(deadline) || timeout_ns == 0)
 			break;
 		if (sched_pause(POLL_TICK) < 0) {
-			r = -EINTR;
+			r = -ERESTARTNOHAND; /* EINTR once a handler runs */
 			break;
 		}
 	}

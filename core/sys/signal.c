@@ -2,6 +2,7 @@
 #include <nto/kernel.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
+#include <nto/sched.h>
 #include <nto/signal.h>
 #include <nto/sys.h>
 
@@ -152,4 +153,84 @@ long sys_tkill(pid_t tid, int sig)
 	if (tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
 	return to_thread(tid, sig);
+}
+
+static bool never(void *arg)
+{
+	(void)arg;
+	return false;
+}
+
+long sys_rt_sigsuspend(const ksigset_t __user *umask, size_t size)
+{
+	ksigset_t mask;
+	int r;
+
+	if (size != sizeof(mask))
+		return -EINVAL;
+	if (copy_from_user(&mask, umask, sizeof(mask)) < 0)
+		return -EFAULT;
+	signal_mask_until_delivery(mask);
+	r = sched_wait(never, NULL, -1);
+	return r == -EINTR ? -ERESTARTNOHAND : r;
+}
+
+long sys_pause(void)
+{
+	int r = sched_wait(never, NULL, -1);
+
+	return r == -EINTR ? -ERESTARTNOHAND : r;
+}
+
+static bool pending_in(void *arg)
+{
+	ksigset_t set = *(ksigset_t *)arg;
+
+	return ((current->pending | current->proc->pending) & set) != 0;
+}
+
+#define SI_USER  0
+#define SI_TKILL (-6)
+
+long sys_rt_sigtimedwait(const ksigset_t __user *uset, void __user *uinfo,
+			 const struct timespec __user *uts, size_t size)
+{
+	ksigset_t set;
+	struct timespec ts;
+	int64_t deadline = -1;
+	int r;
+
+	if (size != sizeof(set))
+		return -EINVAL;
+	if (copy_from_user(&set, uset, sizeof(set)) < 0)
+		return -EFAULT;
+	set &= ~(SIGBIT(SIGKILL) | SIGBIT(SIGSTOP));
+	if (uts) {
+		if (copy_from_user(&ts, uts, sizeof(ts)) < 0)
+			return -EFAULT;
+		if (ts.tv_sec < 0 || ts.tv_nsec < 0 || ts.tv_nsec >= 1000000000)
+			return -EINVAL;
+		int64_t ns = ts.tv_sec > INT64_MAX / 1000000000 - 1 ? INT64_MAX / 2
+								    : ts.tv_sec * 1000000000 + ts.tv_nsec;
+		deadline = ns ? ktime_mono() + ns : 0;
+	}
+	r = deadline == 0 ? (pending_in(&set) ? 0 : -ETIMEDOUT) : sched_wait(pending_in, &set, deadline);
+	if (r == -ETIMEDOUT)
+		return -EAGAIN;
+	if (r < 0)
+		return r == -EINTR ? -ERESTARTNOHAND : r;
+	for (int s = 1; s <= NSIG; s++) {
+		ksigset_t bit = SIGBIT(s);
+		bool mine = current->pending & bit;
+		if (!(set & bit) || !((current->pending | current->proc->pending) & bit))
+			continue;
+		signal_take(mine ? &current->pending : &current->proc->pending, s);
+		if (uinfo) {
+			int32_t info[32] = {s, 0, mine ? SI_TKILL : SI_USER, 0, current->proc->pid, 0};
+			if (copy_to_user(uinfo, info, sizeof(info)) < 0)
+				return -EFAULT;
+		}
+		return s;
+	}
+	return -EAGAIN;
 }

@@ -180,7 +180,7 @@ static long futex_wait(uptr uaddr, uint32_t val, int64_t deadline, uint32_t bits
 		unqueue(&w);
 	if (w.woken)
 		return 0;
-	return r == -EDEADLK ? -EDEADLK : r;
+	return r == -EINTR ? -ERESTARTSYS : r;
 }
 
 static long requeue(uptr uaddr, int nwake, int nmove, uptr uaddr2)

@@ -121,7 +121,7 @@ void core_syscall(struct nto_regs *regs)
 	if (!current->regs_replaced)
 		regs_set_ret(regs, (uint64_t)ret);
 	current->regs_replaced = false;
-	signal_deliver_pending(regs);
+	signal_deliver_pending(regs, ret);
 	core_unlock();
 }
 
@@ -129,6 +129,6 @@ void core_kick(struct nto_regs *regs)
 {
 	core_lock();
 	current->regs = regs;
-	signal_deliver_pending(regs);
+	signal_deliver_pending(regs, 0);
 	core_unlock();
 }

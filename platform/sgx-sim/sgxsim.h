@@ -38,6 +38,7 @@ enum sgxsim_op {
 	SGXSIM_OP_KICK,          /* a0 slot: signal its host thread (SIGSGXSIM_KICK) */
 	SGXSIM_OP_CPUS,          /* -> ret CPUs online */
 	SGXSIM_OP_YIELD,         /* sched_yield on the host */
+	SGXSIM_OP_TIMER,         /* a0 monotonic deadline ns (0: cancel): then wake and kick */
 };
 
 /* The host signal that interrupts a thread running program code. */

@@ -82,6 +82,11 @@ int hal_clock_ns(int clk, int64_t *ns);
 
 /* ---- threads (each a TCS on SGX, a vCPU context on the VM platforms) ---- */
 
+/* Makes some thread enter the core (a kick or a wake) once the monotonic
+ * clock passes deadline_ns; 0 cancels. One deadline at a time: a new call
+ * replaces the last. */
+void hal_timer_arm(int64_t deadline_ns);
+
 /* Gives the CPU to another thread for a moment (the core lock is busy). */
 void hal_yield(void);
 

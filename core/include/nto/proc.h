@@ -38,6 +38,8 @@ struct thread {
 	struct thread *next;    /* in proc->threads */
 	enum thread_state state;
 	ksigset_t pending;      /* signals sent to this thread (tgkill) */
+	ksigset_t saved_mask;   /* the mask to go back to after sigsuspend */
+	bool restore_mask;
 	ksigset_t sigmask;
 	kstack_t altstack;
 	uptr clear_child_tid;

@@ -4,6 +4,8 @@
 
 #include <nto/abi.h>
 
+#define ERESTARTNOHAND 514 /* internal: restart unless a handler runs */
+
 struct thread;
 
 /* Name of a signal ("SIGSEGV"), or "SIG?" for an unknown number. */
@@ -16,11 +18,21 @@ void signal_raise_self(int signo);
 /* Sends signo to thread t (tgkill), or to the process (kill) when t is NULL. */
 void signal_send(struct thread *t, int signo);
 
+/* Takes one instance of signal s off a pending set (rt signals queue). */
+void signal_take(ksigset_t *pending, int s);
+
 /* True if a signal the current thread does not block is pending for it. */
 bool signal_pending_unblocked(void);
 
-/* Delivers pending, unblocked signals by rewriting regs (or ends the program). */
-void signal_deliver_pending(struct nto_regs *regs);
+/* Delivers pending, unblocked signals by rewriting regs (or ends the
+ * program). ret is the result of the syscall that just ran (0 if none):
+ * -ERESTARTSYS becomes a restart or -EINTR, as Linux decides with
+ * SA_RESTART; -ERESTARTNOHAND restarts only if no handler runs. */
+void signal_deliver_pending(struct nto_regs *regs, long ret);
+
+/* Makes the thread run with mask until its next signal is delivered, then
+ * go back to its present mask (sigsuspend, ppoll, pselect). */
+void signal_mask_until_delivery(ksigset_t mask);
 
 /* Builds the ISA's signal frame on the program's stack and points regs at
  * the handler. -EFAULT if the stack is unusable. */

@@ -148,9 +148,23 @@ long sys_rt_sigprocmask(int how, const ksigset_t __user *set, ksigset_t __user *
 long sys_rt_sigpending(ksigset_t __user *set, size_t size);
 long sys_sigaltstack(const kstack_t __user *ss, kstack_t __user *old);
 long sys_rt_sigreturn(void);
+long sys_rt_sigsuspend(const ksigset_t __user *mask, size_t size);
+long sys_rt_sigtimedwait(const ksigset_t __user *set, void __user *info,
+			 const struct timespec __user *timeout, size_t size);
+long sys_pause(void);
 long sys_kill(pid_t pid, int sig);
 long sys_tgkill(pid_t tgid, pid_t tid, int sig);
 long sys_tkill(pid_t tid, int sig);
+
+/* core/kernel/timer.c: timers */
+long sys_alarm(unsigned int seconds);
+long sys_getitimer(int which, void __user *cur);
+long sys_setitimer(int which, const void __user *nv, void __user *old);
+long sys_timer_create(int clock, const void __user *sev, int __user *id);
+long sys_timer_settime(int id, int flags, const void __user *nv, void __user *old);
+long sys_timer_gettime(int id, void __user *cur);
+long sys_timer_getoverrun(int id);
+long sys_timer_delete(int id);
 
 /* core/sys/poll.c: readiness */
 long sys_poll(struct pollfd __user *fds, unsigned int n, int timeout);

@@ -184,6 +184,11 @@ int hal_clock_ns(int clk, int64_t *ns)
 	return 0;
 }
 
+void hal_timer_arm(int64_t deadline_ns)
+{
+	plat_call(SGXSIM_OP_TIMER, deadline_ns, 0, 0);
+}
+
 void hal_yield(void)
 {
 	plat_call(SGXSIM_OP_YIELD, 0, 0, 0);

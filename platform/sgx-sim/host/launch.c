@@ -220,6 +220,70 @@ static int64_t wake_slot(uint64_t slot)
 	return 0;
 }
 
+/* The timer: one host thread sleeps until the enclave's next deadline, then
+ * wakes every enclave thread and kicks the ones running program code. */
+static pthread_mutex_t timer_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t timer_cond;
+static int64_t timer_deadline;
+static bool timer_running;
+
+static void fire(void)
+{
+	for (int i = 0; i < SGXSIM_MAX_THREADS; i++) {
+		if (!host_tid[i])
+			continue;
+		__atomic_fetch_add(&wake_count[i], 1, __ATOMIC_RELEASE);
+		syscall(SYS_futex, &wake_count[i], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+		syscall(SYS_tgkill, getpid(), host_tid[i], SIGSGXSIM_KICK);
+	}
+}
+
+static void *timer_thread(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&timer_lock);
+	for (;;) {
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t n = now.tv_sec * 1000000000LL + now.tv_nsec;
+		if (!timer_deadline) {
+			pthread_cond_wait(&timer_cond, &timer_lock);
+		} else if (n >= timer_deadline) {
+			timer_deadline = 0;
+			pthread_mutex_unlock(&timer_lock);
+			fire();
+			pthread_mutex_lock(&timer_lock);
+		} else {
+			struct timespec at = {timer_deadline / 1000000000, timer_deadline % 1000000000};
+			pthread_cond_timedwait(&timer_cond, &timer_lock, &at);
+		}
+	}
+	return NULL;
+}
+
+static int64_t timer_arm(int64_t deadline)
+{
+	pthread_t t;
+	int r = 0;
+
+	pthread_mutex_lock(&timer_lock);
+	if (!timer_running) {
+		pthread_condattr_t ca;
+		pthread_condattr_init(&ca);
+		pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+		pthread_cond_init(&timer_cond, &ca);
+		r = pthread_create(&t, NULL, timer_thread, NULL);
+		if (r == 0) {
+			pthread_detach(t);
+			timer_running = true;
+		}
+	}
+	timer_deadline = deadline > 0 ? deadline : 0;
+	pthread_cond_signal(&timer_cond);
+	pthread_mutex_unlock(&timer_lock);
+	return r ? -EAGAIN : 0;
+}
+
 static int64_t kick_slot(uint64_t slot)
 {
 	if (slot >= SGXSIM_MAX_THREADS || !host_tid[slot])
@@ -264,6 +328,8 @@ static int64_t platform_op(const struct hc_msg *q)
 		return sysconf(_SC_NPROCESSORS_ONLN);
 	case SGXSIM_OP_YIELD:
 		return sched_yield();
+	case SGXSIM_OP_TIMER:
+		return timer_arm(q->arg[0]);
 	default:
 		return -ENOSYS;
 	}

@@ -68,6 +68,13 @@ static inline void regs_clone_child(struct nto_regs *r, uint64_t sp)
 		r->rsp = sp;
 }
 
+/* Makes the program execute its syscall instruction again (restart). */
+static inline void regs_restart_syscall(struct nto_regs *r)
+{
+	r->rax = r->orig_rax;
+	r->rip -= 2; /* the length of `syscall` */
+}
+
 static inline uint64_t regs_sp(const struct nto_regs *r)
 {
 	return r->rsp;
