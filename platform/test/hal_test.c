@@ -351,6 +351,16 @@ int hal_cpu_count(void)
 	return 1;
 }
 
+void hal_fpu_save(void *dst)
+{
+	memset(dst, 0, HAL_FPU_SIZE);
+}
+
+void hal_fpu_restore(const void *src)
+{
+	(void)src;
+}
+
 void hal_yield(void)
 {
 }

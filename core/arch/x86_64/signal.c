@@ -1,4 +1,5 @@
 /* The x86-64 signal frame (struct rt_sigframe as Linux lays it out). */
+#include <nto/hal.h>
 #include <nto/kernel.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
@@ -9,11 +10,18 @@ int arch_signal_frame(struct nto_regs *r, int signo, const struct ksigaction *ac
 		      ksigset_t old_mask, int code, uint64_t addr, uptr sp)
 {
 	struct rt_sigframe64 f = {0};
-	uptr fp;
+	uint8_t fpu[HAL_FPU_SIZE];
+	uptr fp, fpu_at;
 
 	if (!(act->flags & SA_RESTORER))
 		return -EFAULT; /* x86-64 libcs always give a restorer */
-	fp = ALIGN_DOWN(sp - 128 - sizeof(f), 16) - 8;
+	/* The FPU state goes first (64-byte aligned, as Linux puts it), the
+	 * frame below it. */
+	fpu_at = ALIGN_DOWN(sp - 128 - HAL_FPU_SIZE, 64);
+	hal_fpu_save(fpu);
+	if (copy_to_user((void *)fpu_at, fpu, sizeof(fpu)) < 0)
+		return -EFAULT;
+	fp = ALIGN_DOWN(fpu_at - sizeof(f), 16) - 8;
 	f.pretcode = act->restorer;
 	f.uc.uc_stack = current->altstack;
 	struct sigcontext64 *m = &f.uc.uc_mcontext;
@@ -24,6 +32,7 @@ int arch_signal_frame(struct nto_regs *r, int signo, const struct ksigaction *ac
 	m->rip = r->rip, m->eflags = r->rflags;
 	m->cs = 0x33, m->ss = 0x2b;
 	m->cr2 = addr;
+	m->fpstate = fpu_at;
 	m->oldmask = old_mask;
 	f.uc.uc_sigmask = old_mask;
 	f.info.si_signo = signo;
@@ -57,5 +66,11 @@ int arch_sigreturn(struct nto_regs *r, ksigset_t *mask)
 	/* Only the user-modifiable flags come back from the frame. */
 	r->rflags = (r->rflags & ~0x0dd5UL) | (m->eflags & 0x0dd5UL);
 	*mask = f.uc.uc_sigmask;
+	if (m->fpstate) {
+		uint8_t fpu[HAL_FPU_SIZE];
+		if (copy_from_user(fpu, (void *)m->fpstate, sizeof(fpu)) < 0)
+			return -EFAULT;
+		hal_fpu_restore(fpu);
+	}
 	return 0;
 }

@@ -70,6 +70,14 @@ int hal_mem_unmap(uptr va, size_t len);
 int hal_copy_from_user(void *dst, const void __user *src, size_t n);
 int hal_copy_to_user(void __user *dst, const void *src, size_t n);
 
+/* The floating-point state of the interrupted program thread, in the ISA's
+ * user-visible signal-frame format (x86-64: the 512-byte FXSAVE area):
+ * hal_fpu_save copies it out of the live context, hal_fpu_restore makes the
+ * thread resume with it (after sanitising what the CPU would refuse). */
+#define HAL_FPU_SIZE 512
+void hal_fpu_save(void *dst);
+void hal_fpu_restore(const void *src);
+
 /* Sets the current thread's TLS base (FS base on x86-64, tp on RISC-V). */
 void hal_set_tls(uint64_t base);
 

@@ -25,6 +25,7 @@ struct tcs {
 	void (*ocall_fn)(struct sgxsim_ocall_buf *);
 	uint64_t host_stack, host_fs;
 	int64_t seen;      /* the host's wake count at our last wait */
+	uint8_t *fpu;      /* the interrupted FPU state, in the host's signal frame */
 	struct nto_regs start_regs;
 	uint64_t start_tls;
 };
@@ -143,6 +144,48 @@ int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 {
 	memcpy(dst, src, n);
 	return 0;
+}
+
+/* The host's signal frame holds the interrupted FPU state (XSAVE format:
+ * its first 512 bytes are the FXSAVE area); the host restores it when our
+ * handler returns, so that is where the program's state is read and set. */
+void hal_fpu_save(void *dst)
+{
+	uint8_t *fpu = self()->fpu;
+
+	if (fpu)
+		memcpy(dst, fpu, HAL_FPU_SIZE);
+	else
+		memset(dst, 0, HAL_FPU_SIZE);
+}
+
+#define MXCSR_OFF    24
+#define MXCSR_VALID  0xffbfU /* bits the CPU accepts; others would fault */
+#define FX_SW_OFF    464     /* the kernel's own bytes (XSAVE magic): never ours */
+
+void hal_fpu_restore(const void *src)
+{
+	uint8_t *fpu = self()->fpu;
+	uint32_t mxcsr;
+
+	if (!fpu)
+		return;
+	memcpy(&mxcsr, (const uint8_t *)src + MXCSR_OFF, sizeof(mxcsr));
+	mxcsr &= MXCSR_VALID;
+	memcpy(fpu, src, MXCSR_OFF);
+	memcpy(fpu + MXCSR_OFF, &mxcsr, sizeof(mxcsr));
+	/* MXCSR_MASK (28..31) stays the host's; the registers follow. */
+	memcpy(fpu + 32, (const uint8_t *)src + 32, FX_SW_OFF - 32);
+}
+
+/* Remembers where the host saved the FPU state of the interrupted code;
+ * only a place on this slot's own stack is believed. */
+static void note_fpu(const struct ucontext64 *uc)
+{
+	uptr p = uc->uc_mcontext.fpstate;
+	uptr lo = SGXSIM_SLOT(self_slot()) + 0x10000, hi = lo + SGXSIM_STACK_SIZE;
+
+	self()->fpu = (p >= lo && p + HAL_FPU_SIZE <= hi) ? (uint8_t *)p : NULL;
 }
 
 void hal_set_tls(uint64_t base)
@@ -360,6 +403,7 @@ static void on_sigsys(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 
 	(void)sig;
 	memcpy(&nr, (uint8_t *)si + 24, sizeof(nr)); /* si_syscall */
+	note_fpu(uc);
 	from_mcontext(&uc->uc_mcontext, &r);
 	r.orig_rax = (uint64_t)(uint32_t)nr;
 	core_syscall(&r);
@@ -377,6 +421,7 @@ static void on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 	 * will look at its signals on its way back to the program. */
 	if (self()->selector != SUD_BLOCK || !inside_enclave(ip, 1) || ip >= SGXSIM_CORE_BASE)
 		return;
+	note_fpu(uc);
 	from_mcontext(&uc->uc_mcontext, &r);
 	core_kick(&r);
 	to_mcontext(&r, &uc->uc_mcontext);
@@ -392,6 +437,7 @@ static void on_fault(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 		kpanic("fault %d in the core at 0x%lx (address 0x%lx)", sig, ip, si->si_addr);
 	if (self()->selector == SUD_ALLOW) /* host code faulted inside an OCALL */
 		hal_exit(70);
+	note_fpu(uc);
 	from_mcontext(&uc->uc_mcontext, &r);
 	core_fault(&r, sig, si->si_code, sig == 11 || sig == 7 ? si->si_addr : ip);
 	to_mcontext(&r, &uc->uc_mcontext);
