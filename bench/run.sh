@@ -19,7 +19,7 @@ case $NTO in /*) ;; *) NTO=$PWD/$NTO ;; esac
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 
 for f in "$NTO" "$BIN/getpid" "$BIN/openread" "$BIN/bigread" "$BIN/pwrite1" "$BIN/empty" \
-	"$BIN/walltime"; do
+	"$BIN/threads" "$BIN/futexwake" "$BIN/walltime"; do
 	[ -x "$f" ] || { echo "bench: $f is missing; run 'make bench'" >&2; exit 1; }
 done
 
@@ -136,6 +136,13 @@ row "1-byte pwrite, --mount host dir, 50k (ns/op)" "$NAT" "$SGX" slow -
 HC=$(awk -v pn="$NAT" -v ps="$SGX" -v gn="$GETPID_NAT" -v gs="$GETPID_SGX" 'BEGIN {
 	if (pn == "fail" || ps == "fail" || gn == "fail" || gs == "fail") print "n/a";
 	else printf "%.0f ns\n", (ps - pn) - (gs - gn) }')
+
+# 6. Threads (issue 3): create+join, and the one-way futex hand-off latency.
+echo "  threads ..." >&2
+pair min "$BIN/threads" 5000 -- "$NTO" run "$BIN/threads" 5000
+row "thread create+join, 5000 (ns/op)" "$NAT" "$SGX" slow -
+pair min "$BIN/futexwake" 20000 -- "$NTO" run "$BIN/futexwake" 20000
+row "futex wake hand-off, 2 threads, 20k (ns/op)" "$NAT" "$SGX" slow -
 
 # ---- report ----
 mkdir -p "$(dirname "$OUT")"
