@@ -18,7 +18,7 @@ CORE_DIRS := core/lib core/kernel core/syscall core/sys core/fs core/mm core/loa
 CORE_SRCS := $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c))
 CORE_INC  := -Icore/include -Icore/arch/$(ARCH)/include
 CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC_INC) \
-             -fno-stack-protector -fPIE -mno-red-zone -mgeneral-regs-only \
+             -fno-stack-protector -fPIE -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
              -fno-asynchronous-unwind-tables -fno-omit-frame-pointer $(CORE_INC) -MMD -MP
 
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Ihost -Icore/include -Icore/arch/$(ARCH)/include -MMD -MP

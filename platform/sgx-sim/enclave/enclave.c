@@ -16,6 +16,12 @@ void sgxsim_exit_call(void (*fn)(struct sgxsim_ocall_buf *), struct sgxsim_ocall
 		      uint64_t host_sp, uint64_t host_fs);
 __noreturn void sgxsim_enter_user(const struct nto_regs *r);
 void enclave_start(const struct sgxsim_ecall *e);
+/* Hidden: defined in switch.S and linked into the same image, so its
+ * address is taken PC-relative, not through a GOT. */
+__attribute__((visibility("hidden"))) void sgxsim_kick_entry(int sig, struct siginfo64 *si,
+							     struct ucontext64 *uc);
+void sgxsim_on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc);
+void sgxsim_set_gs(uint64_t base);
 
 /* A thread slot's control page (TCS + thread-local data, in SGX terms). */
 struct tcs {
@@ -178,14 +184,17 @@ void hal_fpu_restore(const void *src)
 	memcpy(fpu + 32, (const uint8_t *)src + 32, FX_SW_OFF - 32);
 }
 
-/* Remembers where the host saved the FPU state of the interrupted code;
- * only a place on this slot's own stack is believed. */
+/* Remembers where the kernel saved the FPU state of the interrupted code:
+ * on this slot's stack (SIGSYS, faults), or on the program's own stack
+ * (kicks, which do not switch stacks); nothing outside those is believed. */
 static void note_fpu(const struct ucontext64 *uc)
 {
 	uptr p = uc->uc_mcontext.fpstate;
 	uptr lo = SGXSIM_SLOT(self_slot()) + 0x10000, hi = lo + SGXSIM_STACK_SIZE;
+	bool on_slot = p >= lo && p + HAL_FPU_SIZE <= hi;
+	bool in_program = p >= SGXSIM_USER_MIN && p + HAL_FPU_SIZE <= SGXSIM_USER_MAX;
 
-	self()->fpu = (p >= lo && p + HAL_FPU_SIZE <= hi) ? (uint8_t *)p : NULL;
+	self()->fpu = (on_slot || in_program) ? (uint8_t *)p : NULL;
 }
 
 void hal_set_tls(uint64_t base)
@@ -341,6 +350,7 @@ int hal_thread_start(const struct nto_regs *regs, uint64_t tls, void *cookie)
 /* Enters the program as the thread this slot was started for. */
 static __noreturn void run_started(struct tcs *t)
 {
+	sgxsim_set_gs(SGXSIM_SLOT(self_slot()));
 	__atomic_store_n(&slot_state[self_slot()], SLOT_RUNNING, __ATOMIC_RELEASE);
 	hal_set_tls(t->start_tls);
 	sgxsim_enter_user(&t->start_regs);
@@ -410,8 +420,10 @@ static void on_sigsys(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 	to_mcontext(&r, &uc->uc_mcontext);
 }
 
-/* A kick: another thread wants this one in the core (a signal for it). */
-static void on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc)
+
+/* A kick: another thread wants this one in the core (a signal for it).
+ * Reached through sgxsim_kick_entry, on the slot's stack. */
+void sgxsim_on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 {
 	struct nto_regs r;
 	uptr ip = uc->uc_mcontext.rip;
@@ -447,7 +459,7 @@ static void on_fault(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 static int arm(void)
 {
 	return (int)plat_call(SGXSIM_OP_ARM, (int64_t)(uptr)on_sigsys, (int64_t)(uptr)on_fault,
-			      (int64_t)(uptr)on_kick);
+			      (int64_t)(uptr)sgxsim_kick_entry);
 }
 
 /* Copies the untrusted boot records into enclave memory. */
@@ -508,6 +520,7 @@ __attribute__((section(".text.entry"))) void enclave_start(const struct sgxsim_e
 			__asm__ volatile("pause");
 	boot_ecall = copy;
 	slot_state[0] = SLOT_RUNNING;
+	sgxsim_set_gs(SGXSIM_SLOT(0));
 	t->selector = SUD_BLOCK;
 	if (boot_ecall.image_size > SGXSIM_IMAGE_MAX || arm() < 0)
 		hal_exit(125);

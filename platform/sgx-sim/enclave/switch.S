@@ -1,3 +1,5 @@
+#define SLOT_SIZE 0x110000 /* SGXSIM_SLOT_SIZE */
+
 /*
  * The enclave's edges in assembly: leaving for an OCALL (EEXIT's role) and
  * entering the program for the first time.
@@ -53,5 +55,47 @@ sgxsim_enter_user:
 	xor %r11d, %r11d
 	jmp *%rcx
 	.size sgxsim_enter_user, .-sgxsim_enter_user
+
+
+/*
+ * The kick signal's entry (registered without SA_ONSTACK). A kick may land
+ * while the thread runs host code inside an OCALL: had it used the
+ * alternate stack, the kernel would have written its frame over the live
+ * enclave frames at the top of the slot's stack. So it arrives on whatever
+ * stack is current, and only here, knowing the slot from GS (the platform
+ * keeps GS base = the slot's control page), does it move to the slot's
+ * stack, and only when program code was interrupted.
+ *   void sgxsim_kick_entry(int sig, void *si, void *uc)
+ */
+	.text
+	.globl sgxsim_kick_entry
+	.type sgxsim_kick_entry, @function
+sgxsim_kick_entry:
+	rdgsbase %rax
+	mov %rsp, %rcx
+	sub %rax, %rcx
+	cmp $SLOT_SIZE, %rcx
+	jb 1f                       /* already on the slot's stack: in the core */
+	cmpb $0, (%rax)             /* selector 0 = ALLOW: host code in an OCALL */
+	je 2f
+	mov %rsp, %rcx
+	lea SLOT_SIZE(%rax), %rsp   /* the slot's stack is free in program code */
+	push %rcx
+	push %rcx                   /* keep the stack 16-byte aligned for the call */
+	call sgxsim_on_kick
+	pop %rcx
+	pop %rsp
+	ret
+1:	jmp sgxsim_on_kick
+2:	ret
+	.size sgxsim_kick_entry, .-sgxsim_kick_entry
+
+/* void sgxsim_set_gs(uint64_t base) */
+	.globl sgxsim_set_gs
+	.type sgxsim_set_gs, @function
+sgxsim_set_gs:
+	wrgsbase %rdi
+	ret
+	.size sgxsim_set_gs, .-sgxsim_set_gs
 
 	.section .note.GNU-stack,"",@progbits

@@ -139,7 +139,8 @@ static int64_t arm(uint64_t on_sys, uint64_t on_fault, uint64_t on_kick)
 			return -errno;
 	}
 	ka.handler = (void *)on_kick;
-	ka.flags &= ~(unsigned long)SA_NODEFER;
+	/* Not SA_ONSTACK: the entry picks its stack itself (see switch.S). */
+	ka.flags &= ~(unsigned long)(SA_NODEFER | SA_ONSTACK);
 	if (syscall(SYS_rt_sigaction, SIGSGXSIM_KICK, &ka, NULL, 8) < 0)
 		return -errno;
 	kick_handler = on_kick;
