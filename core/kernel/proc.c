@@ -137,7 +137,8 @@ struct thread *thread_find(pid_t tid)
 	return NULL;
 }
 
-int thread_create(const struct nto_regs *regs, uint64_t tls, struct thread **out)
+int thread_create(const struct nto_regs *regs, uint64_t tls, pid_t tid, uptr clear_tid,
+		  struct thread **out)
 {
 	struct proc *p = current->proc;
 	struct thread *t = kzalloc(sizeof(*t));
@@ -145,7 +146,8 @@ int thread_create(const struct nto_regs *regs, uint64_t tls, struct thread **out
 
 	if (!t)
 		return -EAGAIN;
-	t->tid = pid_alloc();
+	t->tid = tid;
+	t->clear_child_tid = clear_tid;
 	t->proc = p;
 	t->sigmask = current->sigmask;
 	t->altstack.ss_flags = SS_DISABLE; /* Linux clears it for a new thread */

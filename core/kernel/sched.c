@@ -40,6 +40,17 @@ void core_unlock(void)
 	__atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
 }
 
+/* The only thread waits for what nothing can bring: Linux would wait
+ * forever, and so do we, but say so once. */
+static void warn_forever(void)
+{
+	static bool said;
+
+	if (!said)
+		klog("the only thread waits for something nothing can bring: it waits forever");
+	said = true;
+}
+
 int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline)
 {
 	struct thread *me = current;
@@ -51,10 +62,8 @@ int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline)
 			return -EINTR;
 		if (deadline >= 0 && ktime_mono() >= deadline)
 			return -ETIMEDOUT;
-		if (me->proc->nthreads == 1 && deadline < 0 && !timers_armed()) {
-			klog("deadlock: the only thread blocked on a wait nothing can end");
-			return -EDEADLK;
-		}
+		if (me->proc->nthreads == 1 && deadline < 0 && !timers_armed())
+			warn_forever();
 		me->state = T_BLOCKED;
 		core_unlock();
 		hal_thread_wait(deadline < 0 ? -1 : MAX(0, deadline - ktime_mono()));

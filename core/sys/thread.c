@@ -50,18 +50,31 @@ long sys_clone(unsigned long flags, uptr newsp, uptr parent_tid, uptr child_tid,
 		return -ENOSYS;
 	child = *current->regs;
 	regs_clone_child(&child, newsp);
-	r = thread_create(&child, (flags & CLONE_SETTLS) ? tls : current->tls, &t);
+	/* Both tid words hold the new tid before the child's first instruction:
+	 * libcs read them from the new thread at once. */
+	pid_t tid = pid_alloc();
+	if ((flags & CLONE_PARENT_SETTID) && put_tid(parent_tid, tid) < 0)
+		return -EFAULT;
+	if ((flags & CLONE_CHILD_SETTID) && put_tid(child_tid, tid) < 0)
+		return -EFAULT;
+	r = thread_create(&child, (flags & CLONE_SETTLS) ? tls : current->tls, tid,
+			  (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0, &t);
 	if (r < 0)
 		return r;
-	if (flags & CLONE_CHILD_CLEARTID)
-		t->clear_child_tid = child_tid;
-	/* The child may already run: both words are written before it can look
-	 * at them only if it enters the core first, which needs our lock. */
-	if ((flags & CLONE_PARENT_SETTID) && put_tid(parent_tid, t->tid) < 0)
-		return -EFAULT;
-	if ((flags & CLONE_CHILD_SETTID) && put_tid(child_tid, t->tid) < 0)
-		return -EFAULT;
 	return t->tid;
+}
+
+long sys_get_robust_list(int tid, uptr __user *head, size_t __user *len)
+{
+	struct thread *t = tid ? thread_find(tid) : current;
+	size_t n = 24;
+
+	if (!t)
+		return -ESRCH;
+	if (copy_to_user(head, &t->robust_list, sizeof(t->robust_list)) < 0 ||
+	    copy_to_user(len, &n, sizeof(n)) < 0)
+		return -EFAULT;
+	return 0;
 }
 
 long sys_clone3(void __user *args, size_t size)
@@ -244,7 +257,8 @@ long sys_futex(uptr uaddr, int op, uint32_t val, uptr utime, uptr uaddr2, uint32
 	uint32_t cur;
 	long r;
 
-	if (realtime && cmd != FUTEX_WAIT_BITSET && cmd != FUTEX_WAIT)
+	/* As Linux: the clock flag goes with WAIT_BITSET only (and PI ops). */
+	if (realtime && cmd != FUTEX_WAIT_BITSET)
 		return -ENOSYS;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -259,7 +273,8 @@ long sys_futex(uptr uaddr, int op, uint32_t val, uptr utime, uptr uaddr2, uint32
 			return -EINVAL;
 		if (cmd == FUTEX_WAKE_BITSET && !val3)
 			return -EINVAL;
-		return futex_wake(uaddr, (int)MIN(val, (uint32_t)INT32_MAX),
+		/* Linux counts before it compares, so a count of 0 wakes one. */
+		return futex_wake(uaddr, (int)MAX(MIN(val, (uint32_t)INT32_MAX), 1U),
 				  cmd == FUTEX_WAKE ? FUTEX_BITSET_ANY : val3);
 	case FUTEX_CMP_REQUEUE:
 		r = read_word(uaddr, &cur);

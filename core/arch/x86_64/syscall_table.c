@@ -133,6 +133,7 @@ const struct syscall_desc syscall_table[] = {
 	S(270, pselect6, "dppppp"),
 	S(271, ppoll, "puppu"),
 	S(273, set_robust_list, "pu"),
+	S(274, get_robust_list, "dpp"),
 	S(280, utimensat, "fspx"),
 	S(292, dup3, "ffx"),
 	S(293, pipe2, "px"),

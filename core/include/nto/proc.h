@@ -63,8 +63,10 @@ int fd_set_cloexec(int fd, bool on);
 /* Allocates a process-unique id for a new thread or process. */
 pid_t pid_alloc(void);
 
-/* Creates a thread of the current process that starts with regs. */
-int thread_create(const struct nto_regs *regs, uint64_t tls, struct thread **out);
+/* Creates thread tid of the current process that starts with regs (and
+ * clears *clear_tid at its exit, if not 0). */
+int thread_create(const struct nto_regs *regs, uint64_t tls, pid_t tid, uptr clear_tid,
+		  struct thread **out);
 
 /* Clears the thread's child-tid word and releases its robust futexes. */
 void thread_exit_cleanup(struct thread *t);

@@ -23,9 +23,8 @@ void core_lock(void);
 void core_unlock(void);
 
 /* Blocks until cond(arg) is true, deadline_ns (monotonic; < 0 none) passes,
- * or a signal is pending for the thread. Returns 0, -ETIMEDOUT, -EINTR, or
- * -EDEADLK when no other thread exists that could make cond true. Called
- * and returns with the core lock held. */
+ * or a signal is pending for the thread. Returns 0, -ETIMEDOUT or -EINTR.
+ * Called and returns with the core lock held. */
 int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline_ns);
 
 /* Wakes a thread blocked in sched_wait so it re-checks its condition. */

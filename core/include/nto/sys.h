@@ -178,6 +178,7 @@ long sys_pselect6(int n, void __user *r, void __user *w, void __user *e,
 /* core/sys/thread.c: threads */
 long sys_clone(unsigned long flags, uptr newsp, uptr parent_tid, uptr child_tid, uptr tls);
 long sys_clone3(void __user *args, size_t size);
+long sys_get_robust_list(int tid, uptr __user *head, size_t __user *len);
 long sys_futex(uptr uaddr, int op, uint32_t val, uptr utime, uptr uaddr2, uint32_t val3);
 
 /* core/sys/random.c */
