@@ -109,11 +109,19 @@ long sys_ppoll(struct pollfd __user *fds, unsigned int n, const struct timespec 
 	int64_t ns;
 	int r = ts_timeout(uts, &ns);
 
-	/* No asynchronous signal can arrive while we wait yet, so the mask
-	 * is only checked. */
-	if (mask && size != sizeof(ksigset_t))
-		return -EINVAL;
-	return r < 0 ? r : do_poll(fds, n, ns);
+	ksigset_t m;
+
+	if (r < 0)
+		return r;
+	if (mask) {
+		if (size != sizeof(ksigset_t))
+			return -EINVAL;
+		if (copy_from_user(&m, mask, sizeof(m)) < 0)
+			return -EFAULT;
+		/* The mask holds while we wait and until a handler has run. */
+		signal_mask_until_delivery(m);
+	}
+	return do_poll(fds, n, ns);
 }
 
 struct fdsets {
@@ -222,6 +230,12 @@ long sys_pselect6(int n, void __user *r, void __user *w, void __user *e,
 			return -EFAULT;
 		if (s6.set && s6.size != sizeof(ksigset_t))
 			return -EINVAL;
+	}
+	if (sig && s6.set) {
+		ksigset_t m;
+		if (copy_from_user(&m, (void *)s6.set, sizeof(m)) < 0)
+			return -EFAULT;
+		signal_mask_until_delivery(m);
 	}
 	return do_select(n, r, w, e, ns, NULL);
 }
