@@ -563,18 +563,23 @@ long sys_umask(mode_t mask)
 	return old;
 }
 
+/* chmod on a resolved location; frees it. */
+static long chmod_vpath(struct vpath *vp, mode_t mode)
+{
+	int r = writable(vp);
+
+	if (r == 0)
+		r = vp->m->ops->chmod ? vp->m->ops->chmod(vp->m, vp->rel, mode & 07777) : -EPERM;
+	vpath_free(vp);
+	return r;
+}
+
 long sys_fchmodat(int dirfd, const char __user *upath, mode_t mode)
 {
 	struct vpath vp;
 	int r = resolve_user(dirfd, upath, VFS_FOLLOW, false, &vp, NULL);
 
-	if (r < 0)
-		return r;
-	r = writable(&vp);
-	if (r == 0)
-		r = vp.m->ops->chmod ? vp.m->ops->chmod(vp.m, vp.rel, mode & 07777) : -EPERM;
-	vpath_free(&vp);
-	return r;
+	return r < 0 ? r : chmod_vpath(&vp, mode);
 }
 
 long sys_chmod(const char __user *path, mode_t mode)
@@ -599,13 +604,7 @@ long sys_fchmod(int fd, mode_t mode)
 	struct vpath vp;
 	int r = by_file_path(fd, &vp);
 
-	if (r < 0)
-		return r;
-	r = writable(&vp);
-	if (r == 0)
-		r = vp.m->ops->chmod ? vp.m->ops->chmod(vp.m, vp.rel, mode & 07777) : -EPERM;
-	vpath_free(&vp);
-	return r;
+	return r < 0 ? r : chmod_vpath(&vp, mode);
 }
 
 /* Ownership: everything belongs to root inside NTO; changing to root is a no-op. */

@@ -241,29 +241,33 @@ long sys_sched_getparam(pid_t pid, int __user *param)
 	return copy_to_user(param, &prio, sizeof(prio));
 }
 
-long sys_sched_setparam(pid_t pid, const int __user *param)
+/* Reads the priority a sched_set* call names, after Linux's checks. */
+static long read_prio(pid_t pid, const int __user *param, int *prio)
 {
-	int prio;
-
 	if (pid < 0 || !param)
 		return -EINVAL;
 	if (!is_self(pid))
 		return -ESRCH;
-	if (copy_from_user(&prio, param, sizeof(prio)) < 0)
-		return -EFAULT;
+	return copy_from_user(prio, param, sizeof(*prio));
+}
+
+long sys_sched_setparam(pid_t pid, const int __user *param)
+{
+	int prio;
+	long r = read_prio(pid, param, &prio);
+
+	if (r < 0)
+		return r;
 	return prio == 0 ? 0 : -EINVAL;
 }
 
 long sys_sched_setscheduler(pid_t pid, int policy, const int __user *param)
 {
 	int prio;
+	long r = read_prio(pid, param, &prio);
 
-	if (pid < 0 || !param)
-		return -EINVAL;
-	if (!is_self(pid))
-		return -ESRCH;
-	if (copy_from_user(&prio, param, sizeof(prio)) < 0)
-		return -EFAULT;
+	if (r < 0)
+		return r;
 	if (policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE)
 		return prio == 0 ? 0 : -EINVAL;
 	if (policy == SCHED_FIFO || policy == SCHED_RR)
