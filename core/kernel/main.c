@@ -83,7 +83,8 @@ __noreturn void core_main(const struct hal_boot *boot)
 	}
 	kverbose("core up: %lu KiB of %lu MiB TEE memory in use", mem_used() >> 10,
 		 mem_limit() >> 20);
-	r = exec_program(cfg.exec, cfg.argv, cfg.envp, &regs, &why);
+	bool gone;
+	r = exec_program(cfg.exec, cfg.argv, cfg.envp, &regs, &why, NULL, &gone);
 	if (r < 0) {
 		klog("cannot run %s: %s", cfg.argv[0], why ? why : r == -ENOENT ? "no such file" : r == -EACCES ? "permission denied" : "load failed");
 		hal_exit(r == -ENOENT ? EXIT_NOT_FOUND : EXIT_CANNOT_EXEC);

@@ -181,6 +181,7 @@ __noreturn void thread_exit(int status)
 		}
 	}
 	p->nthreads--;
+	sched_wake_all(); /* an execve may wait for the others to be gone */
 	if (t != &first_thread)
 		kfree(t);
 	current = NULL;

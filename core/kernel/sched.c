@@ -58,7 +58,7 @@ int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline)
 	for (;;) {
 		if (cond(arg))
 			return 0;
-		if (signal_pending_unblocked())
+		if (signal_pending_unblocked() || me->killed)
 			return -EINTR;
 		if (deadline >= 0 && ktime_mono() >= deadline)
 			return -ETIMEDOUT;

@@ -275,7 +275,7 @@ static uptr et_dyn_base(const struct mm *mm)
 
 static int load_elf(struct file *f, const uint8_t *head, size_t len, uint64_t fsize,
 		    const char *path, const char *const *argv, const char *const *envp,
-		    struct nto_regs *regs, const char **why)
+		    struct nto_regs *regs, const char **why, void (*teardown)(void), bool *gone)
 {
 	struct elf_info *in = kmalloc(sizeof(*in));
 	struct mm *mm = current->proc->mm;
@@ -295,6 +295,9 @@ static int load_elf(struct file *f, const uint8_t *head, size_t len, uint64_t fs
 		goto out;
 	}
 	/* Past this point the old image is gone: failures end the process. */
+	if (teardown)
+		teardown();
+	*gone = true;
 	r = map_segments(f, in, bias, path);
 	if (r == 0)
 		r = vm_map_fixed(mm, mm->stack_top - STACK_SIZE, STACK_SIZE,
@@ -314,7 +317,7 @@ out:
 }
 
 int exec_program(const char *path, const char *const *argv, const char *const *envp,
-		 struct nto_regs *regs, const char **why)
+		 struct nto_regs *regs, const char **why, void (*teardown)(void), bool *gone)
 {
 	const char **args = NULL;
 	char cur[PATH_MAX];
@@ -322,6 +325,7 @@ int exec_program(const char *path, const char *const *argv, const char *const *e
 	int r = -ENOMEM;
 
 	*why = NULL;
+	*gone = false;
 	if (!head)
 		return r;
 	kstrlcpy(cur, path, sizeof(cur));
@@ -365,7 +369,8 @@ int exec_program(const char *path, const char *const *argv, const char *const *e
 			continue;
 		}
 		if (r == 0)
-			r = load_elf(f, head, len, (uint64_t)st.st_size, cur, argv, envp, regs, why);
+			r = load_elf(f, head, len, (uint64_t)st.st_size, cur, argv, envp, regs, why,
+				     teardown, gone);
 		if (r == 0) {
 			const char *base = strrchr(cur, '/');
 			kfree(current->proc->exe);

@@ -121,6 +121,8 @@ void core_syscall(struct nto_regs *regs)
 	if (!current->regs_replaced)
 		regs_set_ret(regs, (uint64_t)ret);
 	current->regs_replaced = false;
+	if (current->killed)
+		thread_exit(0);
 	signal_deliver_pending(regs, ret);
 	core_unlock();
 }
@@ -129,6 +131,8 @@ void core_kick(struct nto_regs *regs)
 {
 	core_lock();
 	current->regs = regs;
+	if (current->killed)
+		thread_exit(0);
 	signal_deliver_pending(regs, 0);
 	core_unlock();
 }

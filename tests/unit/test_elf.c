@@ -169,7 +169,8 @@ static void do_exec(void *arg)
 	static const char *const argv[] = {"prog", "one", NULL};
 	static const char *const envp[] = {"A=1", NULL};
 
-	a->r = exec_program(a->path, argv, envp, &a->regs, &a->why);
+	bool gone;
+	a->r = exec_program(a->path, argv, envp, &a->regs, &a->why, NULL, &gone);
 }
 
 static int exec(const char *path, struct exec_args *a)
@@ -255,7 +256,8 @@ static void do_exec_big(void *arg)
 	struct big_args *a = arg;
 	static const char *const envp[] = {NULL};
 
-	a->r = exec_program("/bin/prog", a->argv, envp, &a->regs, &a->why);
+	bool gone;
+	a->r = exec_program("/bin/prog", a->argv, envp, &a->regs, &a->why, NULL, &gone);
 }
 
 static void test_exec_e2big(void **state)

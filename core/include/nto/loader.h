@@ -5,10 +5,12 @@
 #include <nto/abi.h>
 
 /* Replaces the current process image with the program at path, run with
- * argv/envp (core strings), and sets regs to enter it. On failure before
- * the old image is torn down returns -errno with a reason in *why. */
+ * argv/envp (core strings), and sets regs to enter it. Once the program is
+ * known to be loadable, teardown (if not NULL) is called to drop the old
+ * image: that is the point of no return. Returns 0 or -errno, with a reason
+ * in *why; *gone tells whether the point of no return was passed. */
 int exec_program(const char *path, const char *const *argv, const char *const *envp,
-		 struct nto_regs *regs, const char **why);
+		 struct nto_regs *regs, const char **why, void (*teardown)(void), bool *gone);
 
 /* ELF64 structures the loader checks. */
 struct elf64_ehdr {

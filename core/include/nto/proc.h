@@ -37,6 +37,7 @@ struct thread {
 	struct proc *proc;
 	struct thread *next;    /* in proc->threads */
 	enum thread_state state;
+	bool killed;            /* another thread's execve ends this one */
 	ksigset_t pending;      /* signals sent to this thread (tgkill) */
 	ksigset_t saved_mask;   /* the mask to go back to after sigsuspend */
 	bool restore_mask;

@@ -181,6 +181,12 @@ long sys_clone3(void __user *args, size_t size);
 long sys_get_robust_list(int tid, uptr __user *head, size_t __user *len);
 long sys_futex(uptr uaddr, int op, uint32_t val, uptr utime, uptr uaddr2, uint32_t val3);
 
+/* core/sys/exec.c: a new program */
+long sys_execve(const char __user *path, const char __user *const __user *argv,
+		const char __user *const __user *envp);
+long sys_execveat(int dirfd, const char __user *path, const char __user *const __user *argv,
+		  const char __user *const __user *envp, int flags);
+
 /* core/sys/random.c */
 long sys_getrandom(void __user *buf, size_t n, unsigned int flags);
 
