@@ -44,9 +44,31 @@ $(B)/sgx-sim/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_INC) -c $< -o $@
 
-$(B)/sgx-sim/enclave.elf: $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) platform/sgx-sim/enclave.ld
+# mbedTLS, from Debian's source package, built freestanding into the runtime.
+MBEDTLS     := $(B)/third_party/mbedtls
+MBEDTLS_SRC := sha256.c
+MBEDTLS_OBJS := $(patsubst %.c,$(B)/sgx-sim/mbedtls/%.o,$(MBEDTLS_SRC))
+MBEDTLS_CFLAGS := -std=gnu11 -O2 -ffreestanding -nostdinc -isystem $(GCC_INC) \
+             -fno-stack-protector -fPIE -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
+             -Iplatform/sgx-sim/enclave/mbedtls/shim -Iplatform/sgx-sim/enclave/mbedtls \
+             -I$(MBEDTLS)/include -Icore/include -DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
+
+$(MBEDTLS)/include/mbedtls/sha256.h:
+	@sh scripts/fetch-mbedtls.sh $(MBEDTLS)
+
+$(B)/sgx-sim/mbedtls/%.o: $(MBEDTLS)/include/mbedtls/sha256.h
+	@mkdir -p $(dir $@)
+	@echo '  CC      mbedtls/$*.c'
+	$(Q)$(CC) $(MBEDTLS_CFLAGS) -c $(MBEDTLS)/library/$*.c -o $@
+
+$(SGX_ENCL_OBJS): $(MBEDTLS)/include/mbedtls/sha256.h
+$(B)/sgx-sim/platform/sgx-sim/enclave/%.o: CORE_CFLAGS += -I$(MBEDTLS)/include \
+	-Iplatform/sgx-sim/enclave/mbedtls -Iplatform/sgx-sim/enclave/mbedtls/shim \
+	-DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
+
+$(B)/sgx-sim/enclave.elf: $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) platform/sgx-sim/enclave.ld
 	$(CC) -nostdlib -static -no-pie -Wl,-T,platform/sgx-sim/enclave.ld -Wl,--build-id=none \
-		-Wl,-z,noexecstack -o $@ $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) -lgcc
+		-Wl,-z,noexecstack -o $@ $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) -lgcc
 
 # ---- host side: the nto CLI, image builder, host-call server, launchers ----
 -include host/host.mk
@@ -92,4 +114,4 @@ demo: deps
 clean:
 	rm -rf $(B)
 
--include $(shell find $(B) -name '*.d' 2>/dev/null)
+-include $(shell find $(B) -name '*.d' -type f -not -path '*/third_party/*' 2>/dev/null)

@@ -77,6 +77,16 @@ def test_only_the_image_is_measured(prog_copy, tmp_path, platform):
         assert verbose_measurement(r.stderr) == want
 
 
+def test_tee_measures_what_it_runs(prog_copy, platform):
+    """The platform hashes the image inside the TEE (mbedTLS); the result
+    must be the measurement nto measure computes on the host."""
+    want = measure(str(prog_copy))
+    r = nto("run", "--platform", platform, "--verbose", str(prog_copy))
+    assert r.returncode == 0, r.stderr
+    lines = [l for l in r.stderr.decode().splitlines() if l.startswith("nto: measurement in the TEE ")]
+    assert lines and lines[0].split()[-1] == want
+
+
 def test_added_file_changes_measurement(prog_copy, tmp_path):
     extra = tmp_path / "extra.txt"
     extra.write_text("one\n")

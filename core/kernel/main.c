@@ -81,6 +81,12 @@ __noreturn void core_main(const struct hal_boot *boot)
 		klog("cannot set up files or the working directory %s", cfg.cwd ? cfg.cwd : "/");
 		hal_exit(EXIT_BAD_BOOT);
 	}
+	if (boot->measured) {
+		char hex[65];
+		for (int i = 0; i < 32; i++)
+			ksnprintf(hex + 2 * i, 3, "%02x", boot->measurement[i]);
+		kverbose("measurement in the TEE %s", hex);
+	}
 	kverbose("core up: %lu KiB of %lu MiB TEE memory in use", mem_used() >> 10,
 		 mem_limit() >> 20);
 	bool gone;

@@ -28,6 +28,8 @@ struct hal_boot {
 	uptr kheap_base;       /* address range reserved for the core's heap */
 	size_t kheap_size;
 	uint64_t mem_limit;    /* bytes of TEE memory the core may commit in all */
+	uint8_t measurement[32]; /* SHA-256 of the image, computed inside the TEE */
+	bool measured;         /* false if the platform could not measure */
 };
 
 /* ---- upward: entry points the platform calls ---- */
