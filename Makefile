@@ -48,7 +48,7 @@ $(B)/sgx-sim/%.o: %.S
 MBEDTLS     := $(B)/third_party/mbedtls
 MBEDTLS_SRC := sha256.c
 MBEDTLS_OBJS := $(patsubst %.c,$(B)/sgx-sim/mbedtls/%.o,$(MBEDTLS_SRC))
-MBEDTLS_CFLAGS := -std=gnu11 -O2 -ffreestanding -nostdinc -isystem $(GCC_INC) \
+MBEDTLS_CFLAGS := -std=gnu11 -O3 -funroll-loops -ffreestanding -nostdinc -isystem $(GCC_INC) \
              -fno-stack-protector -fPIE -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
              -Iplatform/sgx-sim/enclave/mbedtls/shim -Iplatform/sgx-sim/enclave/mbedtls \
              -I$(MBEDTLS)/include -Icore/include -DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'

@@ -22,6 +22,7 @@ $(BENCH_BIN)/walltime: bench/walltime.c bench/bench.h
 bench-progs: $(BENCH_EXES) $(BENCH_BIN)/walltime
 
 bench: $(B)/nto bench-progs
+	@command -v runsc >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends runsc >/dev/null 2>&1 || true
 	NTO=$(B)/nto BENCH_BIN=$(BENCH_BIN) sh bench/run.sh
 
 .DEFAULT_GOAL := $(BENCH_SAVED_GOAL)

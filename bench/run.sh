@@ -144,6 +144,20 @@ row "thread create+join, 5000 (ns/op)" "$NAT" "$SGX" slow -
 pair min "$BIN/futexwake" 20000 -- "$NTO" run "$BIN/futexwake" 20000
 row "futex wake hand-off, 2 threads, 20k (ns/op)" "$NAT" "$SGX" slow -
 
+# 7. gVisor for comparison (Debian's runsc, ptrace platform: the only one that
+# works on these machines), when it is installed: the same binaries.
+GV=""
+if command -v runsc >/dev/null 2>&1; then
+	echo "  gVisor (runsc, ptrace) ..." >&2
+	gv() { runsc --network=none --platform=ptrace do "$@" 2>>"$TMP/errors"; }
+	gbest() { b=""; for _ in 1 2 3; do v=$(gv "$@") || continue; [ -z "$b" ] && b=$v;
+		b=$(awk -v a="$b" -v c="$v" 'BEGIN { print (c + 0 < a + 0) ? c : a }'); done; echo "${b:-fail}"; }
+	GV_GETPID=$(gbest "$BIN/getpid" 20000)
+	GV_THREADS=$(gbest "$BIN/threads" 2000)
+	GV_FUTEX=$(gbest "$BIN/futexwake" 5000)
+	GV="gVisor ptrace, same machine: getpid $GV_GETPID ns, thread create+join $GV_THREADS ns, futex hand-off $GV_FUTEX ns"
+fi
+
 # ---- report ----
 mkdir -p "$(dirname "$OUT")"
 {
@@ -154,7 +168,7 @@ mkdir -p "$(dirname "$OUT")"
 	echo "- kernel: $(uname -sr)"
 	echo "- nto: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 	echo "- best of $RUNS runs each (start latency: best of 10); native and sgx-sim alternate in one run"
-	echo "- gVisor: not measured (not installed on this machine)"
+	echo "- ${GV:-gVisor: not measured (runsc not installed)}"
 	echo
 	echo "| benchmark | native | sgx-sim | ratio | target | met? |"
 	echo "|---|---:|---:|---:|---|---|"
@@ -170,7 +184,7 @@ echo "NTO benchmarks: native vs sgx-sim"
 echo "  date:   $(date -u '+%Y-%m-%d %H:%M UTC')"
 echo "  CPU:    ${cpu:-unknown}, $(nproc) cores"
 echo "  kernel: $(uname -sr)"
-echo "  best of $RUNS runs (start latency: best of 10); gVisor not installed, not measured"
+echo "  best of $RUNS runs (start latency: best of 10)"
 echo
 {
 	echo "benchmark|native|sgx-sim|ratio|target|met?"
@@ -183,6 +197,7 @@ echo
 echo
 echo "ratio: time = sgx-sim/native; MB/s = sgx-sim as % of native"
 echo "derived host-call round trip: $HC"
+[ -n "$GV" ] && echo "$GV"
 echo "markdown: $OUT"
 if [ -s "$TMP/errors" ]; then
 	echo
