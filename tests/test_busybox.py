@@ -106,6 +106,32 @@ UTC = {"TZ": "UTC"}
 def _md5(data: bytes) -> str:
     return hashlib.md5(data + b"\n").hexdigest()
 
+SH_BUILTINS = r"""x=0
+i=0
+while [ $i -lt 300 ]; do x=$((x + i * 2)); i=$((i + 1)); done
+echo "sum $x"
+f() { echo "in f: $# args: $*"; return 3; }
+f a b c; echo "status $?"
+for name in one.txt two.c three; do
+  case "$name" in *.txt) echo "$name: text";; *.c) echo "$name: C";; *) echo "$name: other";; esac
+done
+echo "args: $# $1 $2"
+set -- p q r; shift; echo "after shift: $@"
+read line <<EOT
+here doc line
+EOT
+echo "read: $line (${#line} chars)"
+echo "${UNSET:-default} ${UNSET:+alt} ${line%% *}"
+echo written > out.txt
+echo appended >> out.txt
+while read l; do echo "got $l"; done < out.txt
+test -f out.txt && echo "out.txt exists"
+[ "abc" = "abc" ] && [ 3 -gt 2 ] && echo "tests ok"
+trap 'echo "trap on exit"' EXIT
+exit 4
+"""
+
+
 CASES = [
     # --- trivial applets, exit codes
     Case("true", [bb("true")]),
@@ -283,7 +309,14 @@ CASES = [
                          bb(["stat", "-c", "%n %a %s %Y", "pkg/README", "pkg/bin/tool.sh", "pkg/data.bin"]),
                          bb(["stat", "-c", "%n %a", "pkg", "pkg/bin"])],
          files={"seed.tar": seeded_tarball()}, env=UTC),
+    # sh running only builtins (no fork yet: $(...), pipelines and external
+    # commands are issue 3's processes): loops, arithmetic, functions, case,
+    # positional parameters, here-documents, redirections, traps, exit status.
+    Case("sh-script-builtins", [bb(["sh", "script.sh", "a1", "a2"])],
+         files={"script.sh": SH_BUILTINS}),
 ]
+
+
 
 
 def _ids(cases):

@@ -90,6 +90,50 @@ long sys_getsid(pid_t pid)
 	return current->proc->sid;
 }
 
+long sys_setpgid(pid_t pid, pid_t pgid)
+{
+	struct proc *p = current->proc;
+
+	if (pgid < 0)
+		return -EINVAL;
+	if (pid != 0 && pid != p->pid)
+		return -ESRCH; /* no children yet */
+	if (pgid != 0 && pgid != p->pid && pgid != p->pgid)
+		return -EPERM; /* no other group exists in this session */
+	/* A session leader cannot change its group, even to the one it has. */
+	if (p->sid == p->pid)
+		return -EPERM;
+	p->pgid = pgid ? pgid : p->pid;
+	return 0;
+}
+
+long sys_setsid(void)
+{
+	struct proc *p = current->proc;
+
+	if (p->pgid == p->pid)
+		return -EPERM; /* already a group leader, as Linux says */
+	p->sid = p->pgid = p->pid;
+	return p->sid;
+}
+
+/* Waiting needs children; until fork lands there are none to wait for. */
+long sys_wait4(pid_t pid, int __user *status, int options, void __user *rusage)
+{
+	(void)pid, (void)status, (void)rusage;
+	if (options & ~(0x1 | 0x2 | 0x8 | 0x40000000 | 0x20000000 | 0x80000000))
+		return -EINVAL;
+	return -ECHILD;
+}
+
+long sys_waitid(int idtype, pid_t id, void __user *info, int options, void __user *rusage)
+{
+	(void)id, (void)info, (void)rusage;
+	if (idtype < 0 || idtype > 3 || !(options & (0x4 | 0x2 | 0x8)))
+		return -EINVAL;
+	return -ECHILD;
+}
+
 long sys_exit(int status)
 {
 	thread_exit(status);
