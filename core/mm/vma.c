@@ -110,7 +110,8 @@ int vm_unmap(struct mm *mm, uptr addr, size_t len)
 		struct vma *v = *pp;
 		if (v->start >= addr && v->end <= end) {
 			hal_mem_unmap(v->start, v->end - v->start);
-			mem_uncharge(v->end - v->start);
+			if (v->prot != PROT_NONE)
+				mem_uncharge(v->end - v->start);
 			*pp = v->next;
 			vma_free(v);
 			continue;
@@ -138,13 +139,17 @@ int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, cons
 	n = kzalloc(sizeof(*n));
 	if (!n)
 		return -ENOMEM;
-	if (mem_charge(len) < 0) {
+	/* Only accessible memory counts against the TEE's budget: a PROT_NONE
+	 * reservation (a thread stack's guard, a malloc arena) needs no pages
+	 * until it is opened (as with SGX2's EAUG on demand). */
+	uint64_t charge = prot == PROT_NONE ? 0 : len;
+	if (mem_charge(charge) < 0) {
 		kfree(n);
 		return -ENOMEM;
 	}
 	r = hal_mem_map(addr, len, prot);
 	if (r < 0) {
-		mem_uncharge(len);
+		mem_uncharge(charge);
 		kfree(n);
 		return r;
 	}
@@ -202,9 +207,24 @@ int vm_protect(struct mm *mm, uptr addr, size_t len, int prot)
 		return -ENOMEM;
 	if (split_at(mm, addr) < 0 || split_at(mm, end) < 0)
 		return -ENOMEM;
+	/* Opening reserved memory charges it; closing it gives it back. */
+	uint64_t opened = 0, closed = 0;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+		if (v->start < addr)
+			continue;
+		if (v->prot == PROT_NONE && prot != PROT_NONE)
+			opened += v->end - v->start;
+		else if (v->prot != PROT_NONE && prot == PROT_NONE)
+			closed += v->end - v->start;
+	}
+	if (mem_charge(opened) < 0)
+		return -ENOMEM;
 	r = hal_mem_protect(addr, end - addr, prot);
-	if (r < 0)
+	if (r < 0) {
+		mem_uncharge(opened);
 		return r;
+	}
+	mem_uncharge(closed);
 	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
 		if (v->start >= addr)
 			v->prot = prot;

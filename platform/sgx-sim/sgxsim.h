@@ -15,9 +15,9 @@
 #define SGXSIM_END        0x1000000000UL /* 64 GiB */
 #define SGXSIM_CORE_BASE  0xF00000000UL  /* the enclave ELF is linked here */
 #define SGXSIM_TCS        0xF01000000UL  /* thread slots: control page + core stack each */
-#define SGXSIM_STACK_SIZE (1UL << 20)
+#define SGXSIM_STACK_SIZE (256UL << 10) /* the core never needs more than a few tens of KiB */
 #define SGXSIM_SLOT_SIZE  (0x10000UL + SGXSIM_STACK_SIZE)
-#define SGXSIM_MAX_THREADS 64
+#define SGXSIM_MAX_THREADS 256 /* slots end below SGXSIM_BOOT_COPY */
 #define SGXSIM_BOOT_COPY  0xF08000000UL  /* the boot records, copied in */
 #define SGXSIM_HEAP_BASE  0xF10000000UL
 #define SGXSIM_HEAP_SIZE  0x70000000UL   /* 1.75 GiB of core heap addresses */

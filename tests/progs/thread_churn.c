@@ -7,7 +7,7 @@
 #define ROUNDS 2000
 #define BATCH  4
 
-/* nto (sgx-sim) has 64 thread slots, the main thread's included. A thread's
+/* nto (sgx-sim) had 64 thread slots when this was written (256 now), the main thread's included. A thread's
  * slot is handed back only after its exit has cleared its tid word, which is
  * what lets pthread_join return: a thread that was just joined may still
  * hold its slot for a moment. 60 live threads (61 with main) leave room for

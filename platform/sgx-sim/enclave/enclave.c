@@ -37,6 +37,9 @@ struct tcs {
 	uint64_t start_tls;
 };
 
+_Static_assert(SGXSIM_SLOT(SGXSIM_MAX_THREADS) <= SGXSIM_BOOT_COPY, "thread slots overlap");
+_Static_assert(SGXSIM_SLOT_SIZE == 0x50000, "switch.S's SLOT_SIZE must match");
+
 static struct sgxsim_ecall boot_ecall; /* the trusted copy of the first ECALL */
 
 /* Kept outside the slots, whose pages are mapped only once used. */

@@ -1,4 +1,4 @@
-#define SLOT_SIZE 0x110000 /* SGXSIM_SLOT_SIZE */
+#define SLOT_SIZE 0x50000 /* SGXSIM_SLOT_SIZE: 64 KiB + a 256 KiB stack */
 
 /*
  * The enclave's edges in assembly: leaving for an OCALL (EEXIT's role) and
