@@ -156,6 +156,10 @@ static void interrupted(struct nto_regs *regs, long *ret, const struct ksigactio
 
 void signal_deliver_pending(struct nto_regs *regs, long ret)
 {
+	/* The common case on every syscall: nothing to do. */
+	if (!((current->pending | current->proc->pending) & ~current->sigmask) &&
+	    ret != -ERESTARTSYS && ret != -ERESTARTNOHAND && !current->restore_mask)
+		return;
 	for (int s = 1; s <= NSIG; s++) {
 		ksigset_t bit = SIGBIT(s);
 		if (current->sigmask & bit)
