@@ -13,7 +13,7 @@
  *  - the host: an in-process fake host that captures stdout/stderr, feeds
  *    stdin, tells the time and serves a small host directory; a test can
  *    install a hook that answers any host call instead (hostile replies);
- *  - time: the clock is real plus the time "slept", hal_sleep_ns only
+ *  - time: the clock is real plus the time "slept", hal_thread_wait only
  *    advances it; a sleep budget turns an endless wait into TEST_STUCK;
  *  - reset: test_platform_reset() gives a fresh process without fork (heap
  *    freed, memory released, the core's globals restored from a snapshot).
@@ -69,7 +69,7 @@ uint64_t test_committed_bytes(void);
 /* ---- time ---- */
 /* Replaces the clock: fn returns ns, or a negative value for a failed read. */
 void test_clock_set(int64_t (*fn)(void *ctx, int clk), void *ctx);
-/* After more than max hal_sleep_ns calls, the innermost test_catch returns
+/* After more than max hal_thread_wait calls, the innermost test_catch returns
  * TEST_STUCK (0 = no limit). Resets the count. */
 void test_sleep_budget(uint64_t max);
 uint64_t test_sleep_count(void);
