@@ -16,7 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <elf.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "image.h"
@@ -564,6 +566,69 @@ static int shebang(const char *host, char *out, size_t cap)
 }
 
 /* Packs host at guest and, for a script, its interpreter chain at the interpreters' own paths. */
+/* True if host is an ELF program that names an interpreter (dynamically linked). */
+static bool is_dynamic(const char *host)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	bool dyn = false;
+	int fd = open(host, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	if (pread(fd, &eh, sizeof(eh), 0) == sizeof(eh) && !memcmp(eh.e_ident, ELFMAG, SELFMAG) &&
+	    eh.e_ident[EI_CLASS] == ELFCLASS64 && eh.e_phentsize == sizeof(ph)) {
+		for (int i = 0; i < eh.e_phnum && i < 64 && !dyn; i++) {
+			if (pread(fd, &ph, sizeof(ph), (off_t)(eh.e_phoff + (uint64_t)i * sizeof(ph))) !=
+			    sizeof(ph))
+				break;
+			dyn = ph.p_type == PT_INTERP;
+		}
+	}
+	close(fd);
+	return dyn;
+}
+
+/* Packs a dynamic program's loader and libraries at their host paths, as
+ * ldd (the host's own loader) finds them. They are part of the image, so
+ * they are measured like the program. */
+static int pack_libraries(struct pack *pk, const char *shown, const char *host)
+{
+	int fds[2], r = 0, st;
+	char line[HC_MAX_PATH + 64];
+	pid_t pid;
+	FILE *in;
+
+	if (pipe(fds) < 0)
+		return 1;
+	pid = fork();
+	if (pid == 0) {
+		dup2(fds[1], 1);
+		close(fds[0]);
+		execl("/usr/bin/ldd", "ldd", host, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	in = fdopen(fds[0], "r");
+	while (in && fgets(line, sizeof(line), in)) {
+		/* "	libc.so.6 => /lib/.../libc.so.6 (0x...)" or "	/lib64/ld-linux... (0x...)" */
+		char *p = strstr(line, "=> ");
+		p = p ? p + 3 : line + strspn(line, " \t");
+		if (*p != '/')
+			continue;
+		p[strcspn(p, " \t\n")] = 0;
+		if (!r)
+			r = pack_add(pk, p, p);
+	}
+	if (in)
+		fclose(in);
+	if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		fprintf(stderr, "nto: %s: cannot list its libraries (ldd failed)\n", shown);
+		return EXIT_NOEXEC;
+	}
+	return r;
+}
+
 static int pack_exec(struct pack *pk, const char *shown, const char *guest, const char *host,
 		     int depth)
 {
@@ -571,6 +636,8 @@ static int pack_exec(struct pack *pk, const char *shown, const char *guest, cons
 	struct stat st;
 	int r = pack_add(pk, guest, host);
 
+	if (!r && is_dynamic(host))
+		return pack_libraries(pk, shown, host);
 	if (r || !shebang(host, interp, sizeof(interp)))
 		return r;
 	if (depth >= MAX_INTERP) {

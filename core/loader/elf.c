@@ -25,8 +25,13 @@ static int check_segments(struct elf_info *in, uint64_t fsize, const char **why)
 
 	for (int i = 0; i < in->eh.e_phnum; i++) {
 		const struct elf64_phdr *p = &in->ph[i];
-		if (p->p_type == PT_INTERP)
-			return bad(why, "dynamically linked programs are not supported (link it -static)");
+		if (p->p_type == PT_INTERP) {
+			if (p->p_filesz < 2 || p->p_filesz > PATH_MAX || p->p_offset > fsize ||
+			    p->p_filesz > fsize - p->p_offset)
+				return bad(why, "bad interpreter path");
+			in->interp_off = p->p_offset;
+			in->interp_len = p->p_filesz;
+		}
 		if (p->p_type == PT_PHDR)
 			in->phdr_vaddr = p->p_vaddr;
 		if (p->p_type != PT_LOAD)
@@ -162,8 +167,9 @@ static int count(const char *const *v)
 	return n;
 }
 
-static int build_stack(const struct elf_info *in, uint64_t bias, const char *execfn,
-		       const char *const *argv, const char *const *envp, uptr *sp_out)
+static int build_stack(const struct elf_info *in, uint64_t bias, uint64_t base,
+		       const char *execfn, const char *const *argv, const char *const *envp,
+		       uptr *sp_out)
 {
 	struct stack_builder s = {0};
 	int argc = count(argv), envc = count(envp), r = -E2BIG;
@@ -202,7 +208,7 @@ static int build_stack(const struct elf_info *in, uint64_t bias, const char *exe
 		AT_PHENT,  sizeof(struct elf64_phdr),
 		AT_PHNUM,  in->eh.e_phnum,
 		AT_PAGESZ, PAGE_SIZE,
-		AT_BASE,   0,
+		AT_BASE,   base,
 		AT_FLAGS,  0,
 		AT_ENTRY,  in->eh.e_entry + bias,
 		AT_UID,    0, AT_EUID, 0, AT_GID, 0, AT_EGID, 0,
@@ -273,6 +279,58 @@ static uptr et_dyn_base(const struct mm *mm)
 	return ALIGN_DOWN(mm->user_min + (mm->user_max - mm->user_min) / 3 * 2, 2UL << 20);
 }
 
+/* A dynamically linked program's interpreter (its ld.so), opened and
+ * checked before the point of no return. */
+struct interp {
+	struct file *f;
+	struct elf_info info;
+};
+
+static int open_interp(struct file *f, const struct elf_info *in, struct interp *ip,
+		       const char **why)
+{
+	char path[PATH_MAX + 1];
+	uint8_t head[HEAD_BYTES];
+	struct kstat st;
+	int r;
+
+	if (kernel_read(f, path, in->interp_len, (int64_t)in->interp_off) < 0)
+		return bad(why, "cannot read the interpreter path");
+	path[in->interp_len] = 0;
+	if (strnlen(path, in->interp_len) != in->interp_len - 1 || path[0] != '/')
+		return bad(why, "bad interpreter path");
+	r = vfs_open(AT_FDCWD, path, O_RDONLY, 0, &ip->f);
+	if (r < 0) {
+		*why = "the program's interpreter (its ld.so) is not in the image";
+		return r;
+	}
+	r = ip->f->ops->stat(ip->f, &st);
+	size_t len = MIN((uint64_t)HEAD_BYTES, (uint64_t)st.st_size);
+	if (r == 0)
+		r = kernel_read(ip->f, head, len, 0);
+	if (r == 0)
+		r = elf_check(head, len, (uint64_t)st.st_size, &ip->info, why);
+	if (r == 0 && (ip->info.eh.e_type != ET_DYN || ip->info.interp_len))
+		r = bad(why, "the interpreter is not a static shared object");
+	if (r < 0) {
+		file_put(ip->f);
+		ip->f = NULL;
+	}
+	return r;
+}
+
+/* Maps the interpreter somewhere free; returns its load bias in *base. */
+static int map_interp(struct interp *ip, uint64_t *base)
+{
+	struct mm *mm = current->proc->mm;
+	uptr at = vm_find_free(mm, ip->info.hi - ip->info.lo, 0);
+
+	if (!at)
+		return -ENOMEM;
+	*base = at - ip->info.lo;
+	return map_segments(ip->f, &ip->info, *base, "ld.so");
+}
+
 static int load_elf(struct file *f, const uint8_t *head, size_t len, uint64_t fsize,
 		    const char *path, const char *const *argv, const char *const *envp,
 		    struct nto_regs *regs, const char **why, void (*teardown)(void), bool *gone)
@@ -294,23 +352,36 @@ static int load_elf(struct file *f, const uint8_t *head, size_t len, uint64_t fs
 		r = bad(why, "the program's addresses are outside the TEE's user range");
 		goto out;
 	}
+	struct interp ip = {0};
+	uint64_t base = 0, entry = in->eh.e_entry + bias;
+	if (in->interp_len) {
+		r = open_interp(f, in, &ip, why);
+		if (r < 0)
+			goto out;
+	}
 	/* Past this point the old image is gone: failures end the process. */
 	if (teardown)
 		teardown();
 	*gone = true;
 	r = map_segments(f, in, bias, path);
+	if (r == 0 && ip.f) {
+		r = map_interp(&ip, &base);
+		entry = ip.info.eh.e_entry + base;
+	}
+	if (ip.f)
+		file_put(ip.f);
 	if (r == 0)
 		r = vm_map_fixed(mm, mm->stack_top - STACK_SIZE, STACK_SIZE,
 				 PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK,
 				 "[stack]", 0);
 	if (r == 0)
-		r = build_stack(in, bias, path, argv, envp, &sp);
+		r = build_stack(in, bias, base, path, argv, envp, &sp);
 	if (r < 0) {
 		*why = r == -ENOMEM ? "out of TEE memory while loading" : "cannot load segments";
 		goto out;
 	}
 	mm->brk_start = mm->brk = in->hi + bias;
-	regs_start(regs, in->eh.e_entry + bias, sp);
+	regs_start(regs, entry, sp);
 out:
 	kfree(in);
 	return r;

@@ -681,3 +681,116 @@ long sys_utimensat(int dirfd, const char __user *upath, const struct timespec __
 	vpath_free(&vp);
 	return r;
 }
+
+/* Extended attributes: NTO's file systems keep none (like a tmpfs without
+ * them), so reads find nothing and writes are not supported, after the
+ * path itself has been checked. */
+static long xattr_path(const char __user *path, bool follow)
+{
+	struct kstat st;
+
+	return stat_path(AT_FDCWD, path, follow ? 0 : AT_SYMLINK_NOFOLLOW, &st);
+}
+
+long sys_getxattr(const char __user *path, const char __user *name, void __user *v, size_t n)
+{
+	long r = xattr_path(path, true);
+
+	(void)name, (void)v, (void)n;
+	return r < 0 ? r : -ENODATA;
+}
+
+long sys_lgetxattr(const char __user *path, const char __user *name, void __user *v, size_t n)
+{
+	long r = xattr_path(path, false);
+
+	(void)name, (void)v, (void)n;
+	return r < 0 ? r : -ENODATA;
+}
+
+long sys_fgetxattr(int fd, const char __user *name, void __user *v, size_t n)
+{
+	(void)name, (void)v, (void)n;
+	return fd_get(fd) ? -ENODATA : -EBADF;
+}
+
+long sys_listxattr(const char __user *path, char __user *list, size_t n)
+{
+	(void)list, (void)n;
+	return xattr_path(path, true);
+}
+
+long sys_llistxattr(const char __user *path, char __user *list, size_t n)
+{
+	(void)list, (void)n;
+	return xattr_path(path, false);
+}
+
+long sys_flistxattr(int fd, char __user *list, size_t n)
+{
+	(void)list, (void)n;
+	return fd_get(fd) ? 0 : -EBADF;
+}
+
+long sys_setxattr(const char __user *path, const char __user *name, const void __user *v,
+		  size_t n, int flags)
+{
+	long r = xattr_path(path, true);
+
+	(void)name, (void)v, (void)n, (void)flags;
+	return r < 0 ? r : -EOPNOTSUPP;
+}
+
+struct kstatfs {
+	int64_t f_type, f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen, f_frsize, f_flags, f_spare[4];
+};
+
+#define TMPFS_MAGIC      0x01021994
+#define PROC_SUPER_MAGIC 0x9fa0
+
+/* What statfs reports: every NTO file system is memory-backed as far as
+ * the program can tell; sizes are the TEE's memory budget. */
+static void fill_statfs(struct kstatfs *s, const char *abs)
+{
+	uint64_t total = mem_limit() / 4096, free_ = (mem_limit() - mem_used()) / 4096;
+
+	memset(s, 0, sizeof(*s));
+	s->f_type = strncmp(abs, "/proc", 5) == 0 && (abs[5] == 0 || abs[5] == '/') ? PROC_SUPER_MAGIC
+										 : TMPFS_MAGIC;
+	s->f_bsize = s->f_frsize = 4096;
+	s->f_blocks = total;
+	s->f_bfree = s->f_bavail = free_;
+	s->f_files = total;
+	s->f_ffree = free_;
+	s->f_namelen = NAME_MAX;
+}
+
+long sys_statfs(const char __user *upath, void __user *ubuf)
+{
+	struct kstatfs s;
+	struct vpath vp;
+	int r = resolve_user(AT_FDCWD, upath, VFS_FOLLOW, false, &vp, NULL);
+	struct kstat st;
+
+	if (r < 0)
+		return r;
+	r = vp.m->ops->stat(vp.m, vp.rel, &st);
+	if (r == 0)
+		fill_statfs(&s, vp.abs);
+	vpath_free(&vp);
+	return r < 0 ? r : copy_to_user(ubuf, &s, sizeof(s));
+}
+
+long sys_fstatfs(int fd, void __user *ubuf)
+{
+	struct file *f = fd_get(fd);
+	struct kstatfs s;
+
+	if (!f)
+		return -EBADF;
+	fill_statfs(&s, f->path ? f->path : "/");
+	return copy_to_user(ubuf, &s, sizeof(s));
+}

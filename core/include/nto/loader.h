@@ -44,6 +44,7 @@ struct elf_info {
 	struct elf64_phdr ph[64];
 	uint64_t lo, hi; /* page-aligned span of the PT_LOAD segments (unbiased) */
 	uint64_t phdr_vaddr;
+	uint64_t interp_off, interp_len; /* PT_INTERP: where the interpreter's path is */
 };
 
 /* Validates an ELF header and program headers read from a file of size

@@ -84,6 +84,18 @@ long sys_lchown(const char __user *path, uid_t uid, gid_t gid);
 long sys_utimensat(int dirfd, const char __user *path, const struct timespec __user *times,
 		   int flags);
 
+long sys_getxattr(const char __user *path, const char __user *name, void __user *v, size_t n);
+long sys_lgetxattr(const char __user *path, const char __user *name, void __user *v, size_t n);
+long sys_fgetxattr(int fd, const char __user *name, void __user *v, size_t n);
+long sys_listxattr(const char __user *path, char __user *list, size_t n);
+long sys_llistxattr(const char __user *path, char __user *list, size_t n);
+long sys_flistxattr(int fd, char __user *list, size_t n);
+long sys_setxattr(const char __user *path, const char __user *name, const void __user *v,
+		  size_t n, int flags);
+
+long sys_statfs(const char __user *path, void __user *buf);
+long sys_fstatfs(int fd, void __user *buf);
+
 /* core/sys/mm.c: memory */
 long sys_brk(uptr addr);
 long sys_mmap(uptr addr, size_t len, int prot, int flags, int fd, int64_t off);
