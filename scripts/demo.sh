@@ -14,6 +14,8 @@ echo "== a mounted host directory (untrusted), read and written by the program"
 $NTO run --mount "$work:/data" --cwd /data /bin/busybox sort -r -o sorted.txt words.txt
 $NTO run --mount "$work:/data:ro" --cwd /data /bin/busybox sha256sum sorted.txt
 echo "host sees: $(cat "$work/sorted.txt" | tr '\n' ' ')"
+echo "== Debian's own dynamically linked ls, with its ld.so and libc packed and measured"
+$NTO run --mount "$work:/data:ro" --cwd /data /bin/ls -l
 echo "== /proc and /dev are the core's own"
 $NTO run /bin/busybox head -3 /proc/meminfo
 echo "== a crash is reported, with the right exit status"
