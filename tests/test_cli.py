@@ -269,3 +269,43 @@ def test_read_only_mount_refuses_writes(tmp_path, platform):
     assert (d / "keep.txt").read_text() == "original\n"
     assert sorted(p.name for p in d.iterdir()) == ["keep.txt"]
     assert (d / "keep.txt").stat().st_mode & 0o777 == 0o644
+
+
+PY_SCRIPT = """import json, threading, hashlib, os
+out = []
+def work(i):
+    out.append(hashlib.sha256(str(i).encode()).hexdigest()[:12])
+ts = [threading.Thread(target=work, args=(i,)) for i in range(8)]
+[t.start() for t in ts]
+[t.join() for t in ts]
+print(json.dumps(sorted(out)))
+with open("made-by-python.txt", "w") as f:
+    f.write("written by python\\n")
+print(sorted(os.listdir(".")), sum(x * x for x in range(10000)))
+"""
+
+PYTHON = "/usr/bin/python3.11"
+
+
+def test_python(tmp_path, platform):
+    """Debian's CPython (dynamic, threads, its stdlib from a read-only
+    mount): the same script natively and under nto, same output and files."""
+    assert os.path.exists(PYTHON), "python3.11 comes with python3-pytest"
+    stdlib = "/usr/lib/python3.11"
+    env = {"PATH": "/bin", "HOME": "/", "LANG": "C", "PYTHONHOME": "/usr",
+           "PYTHONDONTWRITEBYTECODE": "1"}
+    runs = {}
+    for kind in ("native", "nto"):
+        d = tmp_path / kind
+        d.mkdir()
+        (d / "script.py").write_text(PY_SCRIPT)
+        if kind == "native":
+            r = subprocess.run([PYTHON, "script.py"], cwd=d, env=env, capture_output=True, timeout=60)
+        else:
+            args = ["run", "--platform", platform, "--mount", f"{stdlib}:{stdlib}:ro",
+                    "--mount", f"{d}:/w", "--cwd", "/w"]
+            for k, v in env.items():
+                args += ["--env", f"{k}={v}"]
+            r = nto(*args, PYTHON, "script.py", timeout=60)
+        runs[kind] = (r.returncode, r.stdout, (d / "made-by-python.txt").read_text())
+    assert runs["native"] == runs["nto"], runs
