@@ -104,6 +104,13 @@ static int prot_of(uint32_t pf)
 	       ((pf & PF_X) ? PROT_EXEC : 0);
 }
 
+/* The page-aligned span a PT_LOAD segment occupies once loaded at bias. */
+static void span(const struct elf64_phdr *p, uint64_t bias, uptr *start, uptr *end)
+{
+	*start = ALIGN_DOWN(p->p_vaddr + bias, PAGE_SIZE);
+	*end = ALIGN_UP(p->p_vaddr + bias + p->p_memsz, PAGE_SIZE);
+}
+
 static int map_segments(struct file *f, struct elf_info *in, uint64_t bias, const char *name)
 {
 	struct mm *mm = current->proc->mm;
@@ -114,8 +121,8 @@ static int map_segments(struct file *f, struct elf_info *in, uint64_t bias, cons
 		const struct elf64_phdr *p = &in->ph[i];
 		if (p->p_type != PT_LOAD)
 			continue;
-		uptr start = ALIGN_DOWN(p->p_vaddr + bias, PAGE_SIZE);
-		uptr end = ALIGN_UP(p->p_vaddr + bias + p->p_memsz, PAGE_SIZE);
+		uptr start, end;
+		span(p, bias, &start, &end);
 		/* Segments may share a page; never remap one already filled. */
 		uptr from = MAX(start, mapped_end);
 		if (end > from) {
@@ -133,8 +140,8 @@ static int map_segments(struct file *f, struct elf_info *in, uint64_t bias, cons
 		const struct elf64_phdr *p = &in->ph[i];
 		if (p->p_type != PT_LOAD)
 			continue;
-		uptr start = ALIGN_DOWN(p->p_vaddr + bias, PAGE_SIZE);
-		uptr end = ALIGN_UP(p->p_vaddr + bias + p->p_memsz, PAGE_SIZE);
+		uptr start, end;
+		span(p, bias, &start, &end);
 		r = vm_protect(mm, start, end - start, prot_of(p->p_flags));
 		if (r < 0)
 			return r;
