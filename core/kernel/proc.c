@@ -155,7 +155,7 @@ int thread_create(const struct nto_regs *regs, uint64_t tls, pid_t tid, uptr cle
 	t->next = p->threads;
 	p->threads = t;
 	p->nthreads++;
-	r = hal_thread_start(regs, tls, t);
+	r = hal_thread_start(p->mm->as, regs, tls, t);
 	if (r < 0) {
 		p->threads = t->next;
 		p->nthreads--;

@@ -366,10 +366,23 @@ void hal_yield(void)
 }
 
 /* The hosted platform runs the core on one thread: no second one to start. */
-int hal_thread_start(const struct nto_regs *regs, uint64_t tls, void *cookie)
+int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tls, void *cookie)
 {
-	(void)regs, (void)tls, (void)cookie;
+	(void)as, (void)regs, (void)tls, (void)cookie;
 	return -EAGAIN;
+}
+
+/* The hosted platform runs no program code, so it has no second address
+ * space to give: fork fails here as when a TEE is out of enclaves. */
+int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
+{
+	(void)r, (void)n, (void)out;
+	return -EAGAIN;
+}
+
+void hal_as_destroy(struct hal_as *as)
+{
+	(void)as;
 }
 
 void test_sleep_budget(uint64_t max)

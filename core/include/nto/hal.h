@@ -109,9 +109,39 @@ void hal_thread_set_self(void *cookie);
 /* The cookie of the calling thread. */
 void *hal_thread_self(void);
 
-/* Starts a new thread that enters the program with regs and TLS base tls;
- * hal_thread_self() returns cookie on it. -EAGAIN when no thread is free. */
-int hal_thread_start(const struct nto_regs *regs, uint64_t tls, void *cookie);
+/* ---- address spaces (one per process) ----
+ *
+ * The first process runs in the boot address space, named NULL. fork makes
+ * new ones. Memory functions (hal_mem_*, hal_copy_*_user, hal_set_tls,
+ * hal_fpu_*) always act on the address space of the calling thread, so the
+ * core must only ever touch the memory of `current`'s process; the one
+ * cross-address-space operation is hal_as_fork. On the VM platforms an
+ * address space is a page table; on sgx-sim it is another enclave (a
+ * "satellite", docs/processes.md) reached over a sealed channel. */
+struct hal_as;
+
+/* One mapped range to carry into a forked address space. */
+struct hal_region {
+	uptr start, end; /* page aligned */
+	int prot;        /* PROT_* of the range, in the parent and the child */
+};
+
+/* Creates a new address space holding a copy of the calling thread's
+ * regions r[0..n) (contents and protections; a region without PROT_READ
+ * may arrive zeroed). Nothing else is mapped in it. -ENOMEM or -EAGAIN when
+ * the TEE cannot make one. May take milliseconds; called under the core
+ * lock. */
+int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out);
+
+/* Ends address space as (never NULL) once its last thread has left the
+ * program for good: the platform frees it. */
+void hal_as_destroy(struct hal_as *as);
+
+/* Starts a new thread in address space as (NULL: the boot one) that enters
+ * the program with regs and TLS base tls; hal_thread_self() returns cookie
+ * on it. -EAGAIN when no thread is free. */
+int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tls,
+		     void *cookie);
 
 /* Ends the calling thread (not the TEE); its context may be reused. */
 __noreturn void hal_thread_exit(void);

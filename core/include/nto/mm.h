@@ -21,6 +21,7 @@ struct mm {
 	uptr mmap_top; /* below the stack: where top-down placement starts */
 	uptr brk_start, brk;
 	uptr stack_top;
+	struct hal_as *as; /* the platform's address space (NULL: the boot one) */
 };
 
 /* Sets up an empty address space over [min, max). */

@@ -314,8 +314,10 @@ void hal_thread_kick(void *cookie)
 
 /* Hands a parked slot, or a fresh one, to a new thread. Runs under the core
  * lock, so starters never race; parking threads race only on `state`. */
-int hal_thread_start(const struct nto_regs *regs, uint64_t tls, void *cookie)
+int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tls, void *cookie)
 {
+	if (as)
+		return -EAGAIN;
 	for (int i = 1; i < SGXSIM_MAX_THREADS; i++) {
 		struct tcs *t = slot_tcs((uint64_t)i);
 		int parked = SLOT_PARKED;
@@ -542,4 +544,16 @@ __attribute__((section(".text.entry"))) void enclave_start(const struct sgxsim_e
 	boot.kheap_size = SGXSIM_HEAP_SIZE;
 	boot.mem_limit = boot_ecall.mem_limit;
 	core_main(&boot);
+}
+
+/* Satellites come next (docs/processes.md); until then fork fails cleanly. */
+int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
+{
+	(void)r, (void)n, (void)out;
+	return -EAGAIN;
+}
+
+void hal_as_destroy(struct hal_as *as)
+{
+	(void)as;
 }
