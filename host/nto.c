@@ -932,6 +932,8 @@ int main(int argc, char **argv)
 		printf("nto %s\n", NTO_VERSION);
 		return 0;
 	}
+	if (!strcmp(c, "--sgxsim-zygote")) /* internal: sgx-sim's satellite factory */
+		return sgxsim_zygote_main(3);
 	if (!strcmp(c, "run") || !strcmp(c, "measure"))
 		return cmd(argc - 2, argv + 2, c[0] == 'r');
 	fprintf(stderr, "nto: unknown command '%s'\n%s", c, usage_main);

@@ -39,7 +39,24 @@ enum sgxsim_op {
 	SGXSIM_OP_CPUS,          /* -> ret CPUs online */
 	SGXSIM_OP_YIELD,         /* sched_yield on the host */
 	SGXSIM_OP_TIMER,         /* a0 monotonic deadline ns (0: cancel): then wake and kick */
+	/* Satellites: the enclaves of forked processes (docs/processes.md). */
+	SGXSIM_OP_SAT_SPAWN,     /* -> ret a new satellite's handle */
+	SGXSIM_OP_SAT_KILL,      /* a0 satellite: end it */
+	SGXSIM_OP_CHAN_OPEN,     /* a0 satellite, a1 a2 channel id: a new thread there -> channel */
+	SGXSIM_OP_CHAN_SEND,     /* a0 channel; the data is one sealed frame */
+	SGXSIM_OP_CHAN_RECV,     /* a0 channel -> the next sealed frame */
+	SGXSIM_OP_CHAN_CLOSE,    /* a0 channel */
+	SGXSIM_OP_CHAN_BIND,     /* a0 slot, a1 channel or -1: the slot's kicks go to its thread */
+	SGXSIM_OP_RESIDENT,      /* a0 addr, a1 pages -> one byte per page, 1 if it was touched */
+	SGXSIM_OP_THREAD_PARK,   /* satellite: a0 old channel; -> a new channel, its id as data */
 };
+
+/* A satellite thread's entry carries its channel and the sealing inputs. */
+#define SGXSIM_SAT_MAGIC 0x4554494c4c455453ULL
+
+/* Frames on a channel: a sealed message of at most this many bytes. It is
+ * staged in the thread's control page (after struct tcs), so it fits there. */
+#define SGXSIM_FRAME_MAX (0x10000UL - 4096)
 
 /* The host signal that interrupts a thread running program code. */
 #define SIGSGXSIM_KICK 12 /* SIGUSR2: the program's own signals never reach the host */
@@ -66,6 +83,10 @@ struct sgxsim_ecall {
 	uint64_t boot_size;
 	uint64_t image_size;                  /* the image is at SGXSIM_IMAGE_BASE */
 	uint64_t mem_limit;
+	/* SGXSIM_SAT_MAGIC only: */
+	int64_t chan;                         /* the thread's channel to the leader */
+	uint8_t chan_id[16];
+	uint8_t mrenclave[32]; /* the runtime's measurement: the CPU's part, played by the launcher */
 };
 
 #define SGXSIM_ECALL_MAGIC  0x4c4c414345535447ULL

@@ -7,7 +7,7 @@
 #include <nto/kernel.h>
 #include <arch/sigframe.h>
 #include <mbedtls/sha256.h>
-#include "../sgxsim.h"
+#include "runtime.h"
 
 #define SUD_ALLOW 0
 #define SUD_BLOCK 1
@@ -24,55 +24,12 @@ __attribute__((visibility("hidden"))) void sgxsim_kick_entry(int sig, struct sig
 void sgxsim_on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc);
 void sgxsim_set_gs(uint64_t base);
 
-/* A thread slot's control page (TCS + thread-local data, in SGX terms). */
-struct tcs {
-	volatile uint8_t selector; /* Syscall User Dispatch switch: first, see sgxsim.h */
-	uint8_t pad[7];
-	struct sgxsim_ocall_buf *ocall_buf; /* this thread's untrusted buffer */
-	void (*ocall_fn)(struct sgxsim_ocall_buf *);
-	uint64_t host_stack, host_fs;
-	int64_t seen;      /* the host's wake count at our last wait */
-	uint8_t *fpu;      /* the interrupted FPU state, in the host's signal frame */
-	struct nto_regs start_regs;
-	uint64_t start_tls;
-};
-
-_Static_assert(SGXSIM_SLOT(SGXSIM_MAX_THREADS) <= SGXSIM_BOOT_COPY, "thread slots overlap");
-_Static_assert(SGXSIM_SLOT_SIZE == 0x50000, "switch.S's SLOT_SIZE must match");
-
 static struct sgxsim_ecall boot_ecall; /* the trusted copy of the first ECALL */
+uint8_t rt_mrenclave[32];
 
 /* Kept outside the slots, whose pages are mapped only once used. */
 static int slot_state[SGXSIM_MAX_THREADS];    /* SLOT_* */
 static void *slot_cookie[SGXSIM_MAX_THREADS]; /* the core's thread on each */
-
-static struct tcs *slot_tcs(uint64_t i)
-{
-	return (struct tcs *)SGXSIM_SLOT(i);
-}
-
-/* Which slot runs this code: every thread is on its own slot's stack. */
-static uint64_t self_slot(void)
-{
-	uptr sp = (uptr)__builtin_frame_address(0);
-
-	return (sp - SGXSIM_TCS) / SGXSIM_SLOT_SIZE;
-}
-
-static struct tcs *self(void)
-{
-	return slot_tcs(self_slot());
-}
-
-static bool outside_enclave(uptr p, size_t n)
-{
-	return p + n >= p && (p + n <= SGXSIM_BASE || p >= SGXSIM_END);
-}
-
-static bool inside_enclave(uptr p, size_t n)
-{
-	return p + n >= p && p >= SGXSIM_BASE && p + n <= SGXSIM_END;
-}
 
 /* EEXIT + EENTER: run the untrusted OCALL handler on this thread's buffer. */
 static void ocall(struct tcs *t)
@@ -109,7 +66,7 @@ int hal_hostcall(const struct hc_msg *req, const void *in, size_t in_len, struct
 	return 0;
 }
 
-static int64_t plat_call(uint32_t op, int64_t a0, int64_t a1, int64_t a2)
+int64_t plat_call(uint32_t op, int64_t a0, int64_t a1, int64_t a2)
 {
 	struct hc_msg req = {HC_MAGIC, op, 0, 0, {a0, a1, a2, 0, 0}, 0, 0}, resp;
 	static uint64_t seq = 1ULL << 62;
@@ -122,36 +79,54 @@ static int64_t plat_call(uint32_t op, int64_t a0, int64_t a1, int64_t a2)
 
 /* Memory requests must stay inside the enclave: the host may not be asked
  * to map anything over its own memory, nor trusted to have obeyed. */
-int hal_mem_map(uptr va, size_t len, int prot)
+int local_mem(uint32_t op, uptr va, size_t len, int prot)
 {
+	int64_t r;
+
 	if (!inside_enclave(va, len))
 		return -EINVAL;
-	int64_t r = plat_call(SGXSIM_OP_MMAP, (int64_t)va, (int64_t)len, prot);
-	return r < 0 ? (r == -ENOMEM ? -ENOMEM : -EIO) : 0;
+	r = plat_call(op, (int64_t)va, (int64_t)len, prot);
+	if (r < 0)
+		return op == SGXSIM_OP_MMAP && r == -ENOMEM ? -ENOMEM : -EIO;
+	return 0;
+}
+
+/* Program memory of a process that lives in a satellite is served there;
+ * the core's own memory is always this enclave's. */
+static int mem_op(uint32_t op, uptr va, size_t len, int prot)
+{
+	if (in_user_range(va, len) && remote_chan_of_self())
+		return remote_mem(op, va, len, prot);
+	return local_mem(op, va, len, prot);
+}
+
+int hal_mem_map(uptr va, size_t len, int prot)
+{
+	return mem_op(SGXSIM_OP_MMAP, va, len, prot);
 }
 
 int hal_mem_protect(uptr va, size_t len, int prot)
 {
-	if (!inside_enclave(va, len))
-		return -EINVAL;
-	return plat_call(SGXSIM_OP_MPROTECT, (int64_t)va, (int64_t)len, prot) < 0 ? -EIO : 0;
+	return mem_op(SGXSIM_OP_MPROTECT, va, len, prot);
 }
 
 int hal_mem_unmap(uptr va, size_t len)
 {
-	if (!inside_enclave(va, len))
-		return -EINVAL;
-	return plat_call(SGXSIM_OP_MUNMAP, (int64_t)va, (int64_t)len, 0) < 0 ? -EIO : 0;
+	return mem_op(SGXSIM_OP_MUNMAP, va, len, 0);
 }
 
 int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 {
+	if (remote_chan_of_self())
+		return remote_copy_from(dst, (uptr)src, n);
 	memcpy(dst, src, n);
 	return 0;
 }
 
 int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 {
+	if (remote_chan_of_self())
+		return remote_copy_to((uptr)dst, src, n);
 	memcpy(dst, src, n);
 	return 0;
 }
@@ -160,6 +135,14 @@ int hal_copy_to_user(void __user *dst, const void *src, size_t n)
  * its first 512 bytes are the FXSAVE area); the host restores it when our
  * handler returns, so that is where the program's state is read and set. */
 void hal_fpu_save(void *dst)
+{
+	if (remote_chan_of_self())
+		remote_fpu_save(dst);
+	else
+		local_fpu_save(dst);
+}
+
+void local_fpu_save(void *dst)
 {
 	uint8_t *fpu = self()->fpu;
 
@@ -174,6 +157,14 @@ void hal_fpu_save(void *dst)
 #define FX_SW_OFF    464     /* the kernel's own bytes (XSAVE magic): never ours */
 
 void hal_fpu_restore(const void *src)
+{
+	if (remote_chan_of_self())
+		remote_fpu_restore(src);
+	else
+		local_fpu_restore(src);
+}
+
+void local_fpu_restore(const void *src)
 {
 	uint8_t *fpu = self()->fpu;
 	uint32_t mxcsr;
@@ -203,6 +194,10 @@ static void note_fpu(const struct ucontext64 *uc)
 
 void hal_set_tls(uint64_t base)
 {
+	if (remote_chan_of_self()) {
+		remote_set_tls(base);
+		return;
+	}
 	__asm__ volatile("wrfsbase %0" ::"r"(base) : "memory");
 }
 
@@ -312,40 +307,52 @@ void hal_thread_kick(void *cookie)
 		plat_call(SGXSIM_OP_KICK, i, 0, 0);
 }
 
+/* Takes slot i for a new thread (its state already STARTING): the
+ * thread's address space binds it first, then the slot's host thread goes. */
+static int claim_slot(int i, struct hal_as *as, const struct nto_regs *regs, uint64_t tls,
+		      void *cookie)
+{
+	struct tcs *t = slot_tcs((uint64_t)i);
+
+	t->start_regs = *regs;
+	t->start_tls = tls;
+	slot_cookie[i] = cookie;
+	return as ? remote_bind((uint64_t)i, as) : 0;
+}
+
 /* Hands a parked slot, or a fresh one, to a new thread. Runs under the core
  * lock, so starters never race; parking threads race only on `state`. */
 int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tls, void *cookie)
 {
-	if (as)
-		return -EAGAIN;
 	for (int i = 1; i < SGXSIM_MAX_THREADS; i++) {
-		struct tcs *t = slot_tcs((uint64_t)i);
 		int parked = SLOT_PARKED;
 		if (__atomic_load_n(&slot_state[i], __ATOMIC_ACQUIRE) != SLOT_PARKED)
 			continue;
-		t->start_regs = *regs;
-		t->start_tls = tls;
-		slot_cookie[i] = cookie;
-		if (__atomic_compare_exchange_n(&slot_state[i], &parked, SLOT_STARTING, false,
-						__ATOMIC_RELEASE, __ATOMIC_RELAXED)) {
-			wake_slot(i);
-			return 0;
+		if (!__atomic_compare_exchange_n(&slot_state[i], &parked, SLOT_STARTING, false,
+						 __ATOMIC_ACQ_REL, __ATOMIC_RELAXED))
+			continue;
+		if (claim_slot(i, as, regs, tls, cookie) < 0) {
+			__atomic_store_n(&slot_state[i], SLOT_PARKED, __ATOMIC_RELEASE);
+			return -EAGAIN;
 		}
+		wake_slot(i);
+		return 0;
 	}
 	for (int i = 1; i < SGXSIM_MAX_THREADS; i++) {
 		struct tcs *t = slot_tcs((uint64_t)i);
 		if (__atomic_load_n(&slot_state[i], __ATOMIC_ACQUIRE) != SLOT_UNUSED)
 			continue;
-		if (hal_mem_map(SGXSIM_SLOT(i), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) < 0)
+		if (local_mem(SGXSIM_OP_MMAP, SGXSIM_SLOT(i), SGXSIM_SLOT_SIZE,
+			      PROT_READ | PROT_WRITE) < 0)
 			return -EAGAIN;
-		t->start_regs = *regs;
-		t->start_tls = tls;
 		t->selector = SUD_BLOCK;
-		slot_cookie[i] = cookie;
 		__atomic_store_n(&slot_state[i], SLOT_STARTING, __ATOMIC_RELEASE);
-		if (plat_call(SGXSIM_OP_THREAD_START, i, 0, 0) < 0) {
+		if (claim_slot(i, as, regs, tls, cookie) < 0 ||
+		    plat_call(SGXSIM_OP_THREAD_START, i, 0, 0) < 0) {
+			if (as)
+				remote_unbind_slot((uint64_t)i);
 			__atomic_store_n(&slot_state[i], SLOT_UNUSED, __ATOMIC_RELEASE);
-			hal_mem_unmap(SGXSIM_SLOT(i), SGXSIM_SLOT_SIZE);
+			local_mem(SGXSIM_OP_MUNMAP, SGXSIM_SLOT(i), SGXSIM_SLOT_SIZE, 0);
 			return -EAGAIN;
 		}
 		return 0;
@@ -358,6 +365,8 @@ static __noreturn void run_started(struct tcs *t)
 {
 	sgxsim_set_gs(SGXSIM_SLOT(self_slot()));
 	__atomic_store_n(&slot_state[self_slot()], SLOT_RUNNING, __ATOMIC_RELEASE);
+	if (remote_chan_of_self())
+		sgxsim_restart(remote_run, self_stack_top());
 	hal_set_tls(t->start_tls);
 	sgxsim_enter_user(&t->start_regs);
 }
@@ -372,6 +381,8 @@ __noreturn void hal_thread_exit(void)
 
 	/* The core frees its thread: its address may name a new one soon. */
 	slot_cookie[self_slot()] = NULL;
+	if (remote_chan_of_self())
+		remote_unbind_slot(self_slot());
 	__atomic_store_n(state, SLOT_PARKED, __ATOMIC_RELEASE);
 	while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != SLOT_STARTING)
 		hal_thread_wait(-1);
@@ -380,6 +391,8 @@ __noreturn void hal_thread_exit(void)
 
 __noreturn void hal_enter_user(const struct nto_regs *regs)
 {
+	if (remote_chan_of_self())
+		remote_enter_user(regs);
 	sgxsim_enter_user(regs);
 }
 
@@ -393,7 +406,7 @@ __noreturn void hal_exit(int status)
 		__asm__ volatile("pause");
 }
 
-static void from_mcontext(const struct sigcontext64 *m, struct nto_regs *r)
+void from_mcontext(const struct sigcontext64 *m, struct nto_regs *r)
 {
 	r->r8 = m->r8, r->r9 = m->r9, r->r10 = m->r10, r->r11 = m->r11;
 	r->r12 = m->r12, r->r13 = m->r13, r->r14 = m->r14, r->r15 = m->r15;
@@ -402,7 +415,7 @@ static void from_mcontext(const struct sigcontext64 *m, struct nto_regs *r)
 	r->rip = m->rip, r->rflags = m->eflags;
 }
 
-static void to_mcontext(const struct nto_regs *r, struct sigcontext64 *m)
+void to_mcontext(const struct nto_regs *r, struct sigcontext64 *m)
 {
 	m->r8 = r->r8, m->r9 = r->r9, m->r10 = r->r10, m->r11 = r->r11;
 	m->r12 = r->r12, m->r13 = r->r13, m->r14 = r->r14, m->r15 = r->r15;
@@ -420,6 +433,10 @@ static void on_sigsys(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 	(void)sig;
 	memcpy(&nr, (uint8_t *)si + 24, sizeof(nr)); /* si_syscall */
 	note_fpu(uc);
+	if (rt_satellite) {
+		sat_event(SAT_SYSCALL, uc, 0, 0, 0, (uint64_t)(uint32_t)nr);
+		return;
+	}
 	from_mcontext(&uc->uc_mcontext, &r);
 	r.orig_rax = (uint64_t)(uint32_t)nr;
 	core_syscall(&r);
@@ -440,6 +457,10 @@ void sgxsim_on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 	if (self()->selector != SUD_BLOCK || !inside_enclave(ip, 1) || ip >= SGXSIM_CORE_BASE)
 		return;
 	note_fpu(uc);
+	if (rt_satellite) {
+		sat_event(SAT_KICK, uc, 0, 0, 0, 0);
+		return;
+	}
 	from_mcontext(&uc->uc_mcontext, &r);
 	core_kick(&r);
 	to_mcontext(&r, &uc->uc_mcontext);
@@ -456,13 +477,18 @@ static void on_fault(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 	if (self()->selector == SUD_ALLOW) /* host code faulted inside an OCALL */
 		hal_exit(70);
 	note_fpu(uc);
+	if (rt_satellite) {
+		sat_event(SAT_FAULT, uc, (uint64_t)sig, (uint64_t)(int64_t)si->si_code,
+			  sig == 11 || sig == 7 ? si->si_addr : ip, 0);
+		return;
+	}
 	from_mcontext(&uc->uc_mcontext, &r);
 	core_fault(&r, sig, si->si_code, sig == 11 || sig == 7 ? si->si_addr : ip);
 	to_mcontext(&r, &uc->uc_mcontext);
 }
 
 /* Installs the handlers above and arms Syscall User Dispatch (by OCALL). */
-static int arm(void)
+int rt_arm(void)
 {
 	return (int)plat_call(SGXSIM_OP_ARM, (int64_t)(uptr)on_sigsys, (int64_t)(uptr)on_fault,
 			      (int64_t)(uptr)sgxsim_kick_entry);
@@ -483,7 +509,7 @@ static const uint8_t *copy_boot(size_t *len)
 }
 
 /* Checks the per-thread part of an ECALL and takes it into the slot. */
-static bool take_thread_fields(struct tcs *t, const struct sgxsim_ecall *e)
+bool take_thread_fields(struct tcs *t, const struct sgxsim_ecall *e)
 {
 	if (!outside_enclave((uptr)e->ocall_buf, sizeof(*e->ocall_buf)) ||
 	    !outside_enclave((uptr)e->ocall_fn, 1) || !outside_enclave(e->host_stack - 1, 1))
@@ -519,16 +545,19 @@ __attribute__((section(".text.entry"))) void enclave_start(const struct sgxsim_e
 	copy = *e; /* read the untrusted block once */
 	if (copy.magic == SGXSIM_THREAD_MAGIC)
 		thread_entry(&copy);
+	if (copy.magic == SGXSIM_SAT_MAGIC)
+		sat_thread_entry(&copy);
 	/* The first ECALL, on slot 0, only once. */
 	if (copy.magic != SGXSIM_ECALL_MAGIC || self_slot() != 0 || slot_state[0] != SLOT_UNUSED ||
 	    !take_thread_fields(t, &copy))
 		for (;;)
 			__asm__ volatile("pause");
 	boot_ecall = copy;
+	memcpy(rt_mrenclave, copy.mrenclave, sizeof(rt_mrenclave));
 	slot_state[0] = SLOT_RUNNING;
 	sgxsim_set_gs(SGXSIM_SLOT(0));
 	t->selector = SUD_BLOCK;
-	if (boot_ecall.image_size > SGXSIM_IMAGE_MAX || arm() < 0)
+	if (boot_ecall.image_size > SGXSIM_IMAGE_MAX || rt_arm() < 0)
 		hal_exit(125);
 	boot.args = copy_boot(&boot.args_size);
 	if (!boot.args)
@@ -544,16 +573,4 @@ __attribute__((section(".text.entry"))) void enclave_start(const struct sgxsim_e
 	boot.kheap_size = SGXSIM_HEAP_SIZE;
 	boot.mem_limit = boot_ecall.mem_limit;
 	core_main(&boot);
-}
-
-/* Satellites come next (docs/processes.md); until then fork fails cleanly. */
-int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
-{
-	(void)r, (void)n, (void)out;
-	return -EAGAIN;
-}
-
-void hal_as_destroy(struct hal_as *as)
-{
-	(void)as;
 }

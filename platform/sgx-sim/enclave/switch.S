@@ -90,6 +90,17 @@ sgxsim_kick_entry:
 2:	ret
 	.size sgxsim_kick_entry, .-sgxsim_kick_entry
 
+/* __noreturn void sgxsim_restart(void (*fn)(void), uint64_t sp)
+ * Abandons the current stack: fn starts at the top of a fresh one. */
+	.globl sgxsim_restart
+	.type sgxsim_restart, @function
+sgxsim_restart:
+	mov %rsi, %rsp
+	and $-16, %rsp
+	call *%rdi
+	ud2
+	.size sgxsim_restart, .-sgxsim_restart
+
 /* void sgxsim_set_gs(uint64_t base) */
 	.globl sgxsim_set_gs
 	.type sgxsim_set_gs, @function

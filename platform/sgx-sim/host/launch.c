@@ -22,7 +22,8 @@
 
 #include "hostcall_server.h"
 #include "launch.h"
-#include "../sgxsim.h"
+#include "host.h"
+#include <openssl/sha.h>
 
 #ifndef PR_SET_SYSCALL_USER_DISPATCH
 #define PR_SET_SYSCALL_USER_DISPATCH 59
@@ -37,11 +38,13 @@ __attribute__((noreturn)) void sgxsim_eenter(void (*entry)(void *), void *arg, u
 
 static struct hc_server *server;
 static bool verbose;
-static uint64_t runtime_entry;
+uint64_t sgxsim_runtime_entry;
+uint8_t sgxsim_mrenclave[32];
+__thread int sgxsim_my_slot;
 
 /* Per slot, host side: the wake count threads wait on, and the host thread. */
 static uint32_t wake_count[SGXSIM_MAX_THREADS];
-static pid_t host_tid[SGXSIM_MAX_THREADS];
+pid_t sgxsim_host_tid[SGXSIM_MAX_THREADS];
 static uint64_t kick_handler;
 
 static int fail(const char *what)
@@ -55,7 +58,7 @@ static bool in_elrange(uint64_t a, uint64_t n)
 	return a >= SGXSIM_BASE && a + n >= a && a + n <= SGXSIM_END && (a & 4095) == 0;
 }
 
-static void *map_fixed(uint64_t addr, size_t len, int prot)
+void *sgxsim_map_fixed(uint64_t addr, size_t len, int prot)
 {
 	return mmap((void *)addr, len, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
 }
@@ -75,7 +78,7 @@ static int load_runtime(uint64_t *entry)
 			continue;
 		uint64_t start = p->p_vaddr & ~4095UL;
 		uint64_t end = (p->p_vaddr + p->p_memsz + 4095) & ~4095UL;
-		if (!in_elrange(start, end - start) || map_fixed(start, end - start, PROT_READ | PROT_WRITE) == MAP_FAILED)
+		if (!in_elrange(start, end - start) || sgxsim_map_fixed(start, end - start, PROT_READ | PROT_WRITE) == MAP_FAILED)
 			return -1;
 		memcpy((void *)p->p_vaddr, elf + p->p_offset, p->p_filesz);
 		int prot = ((p->p_flags & PF_R) ? PROT_READ : 0) | ((p->p_flags & PF_W) ? PROT_WRITE : 0) |
@@ -102,7 +105,7 @@ static bool in_runtime(uint64_t a)
 /* Arms the calling host thread for slot: SUD with the slot's selector, and
  * the slot's core stack for the enclave's signal handlers. Per thread, as
  * neither SUD nor sigaltstack is inherited. */
-static int64_t arm_thread(uint64_t slot)
+int64_t sgxsim_arm_thread(uint64_t slot)
 {
 	stack_t ss = {(void *)(SGXSIM_SLOT(slot) + 0x10000), 0, SGXSIM_STACK_SIZE};
 	static const int sigs[] = {SIGSYS, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGSGXSIM_KICK};
@@ -114,7 +117,7 @@ static int64_t arm_thread(uint64_t slot)
 	for (size_t i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
 		sigaddset(&set, sigs[i]);
 	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
-	host_tid[slot] = (pid_t)syscall(SYS_gettid);
+	sgxsim_host_tid[slot] = (pid_t)syscall(SYS_gettid);
 	if (prctl(PR_SET_SYSCALL_USER_DISPATCH, PR_SYS_DISPATCH_ON, (unsigned long)sgxsim_restorer,
 		  (unsigned long)(sgxsim_restorer_end - sgxsim_restorer), SGXSIM_SLOT(slot)) < 0)
 		return -errno;
@@ -144,13 +147,13 @@ static int64_t arm(uint64_t on_sys, uint64_t on_fault, uint64_t on_kick)
 	if (syscall(SYS_rt_sigaction, SIGSGXSIM_KICK, &ka, NULL, 8) < 0)
 		return -errno;
 	kick_handler = on_kick;
-	return arm_thread(0);
+	return sgxsim_arm_thread((uint64_t)sgxsim_my_slot);
 }
 
 static void ocall_handler(struct sgxsim_ocall_buf *b);
 
 /* Allocates what one host thread needs to serve its enclave thread's OCALLs. */
-static struct sgxsim_ecall *thread_block(uint64_t magic, uint64_t slot)
+struct sgxsim_ecall *sgxsim_thread_block(uint64_t magic, uint64_t slot)
 {
 	struct sgxsim_ecall *e = calloc(1, sizeof(*e));
 	void *buf = mmap(NULL, sizeof(struct sgxsim_ocall_buf), PROT_READ | PROT_WRITE,
@@ -170,17 +173,25 @@ static struct sgxsim_ecall *thread_block(uint64_t magic, uint64_t slot)
 	return e;
 }
 
+/* EENTER on slot's TCS: the enclave runs on the slot's stack. */
+__attribute__((noreturn)) void sgxsim_enter(struct sgxsim_ecall *e, uint64_t slot)
+{
+	memcpy(e->mrenclave, sgxsim_mrenclave, sizeof(e->mrenclave));
+	sgxsim_my_slot = (int)slot;
+	sgxsim_eenter((void (*)(void *))sgxsim_runtime_entry, e, SGXSIM_SLOT(slot) + SGXSIM_SLOT_SIZE);
+}
+
 /* A host thread bound to one slot for the life of the process (EENTER on a TCS). */
 static void *host_thread(void *arg)
 {
 	uint64_t slot = (uint64_t)(uintptr_t)arg;
-	struct sgxsim_ecall *e = thread_block(SGXSIM_THREAD_MAGIC, slot);
+	struct sgxsim_ecall *e = sgxsim_thread_block(SGXSIM_THREAD_MAGIC, slot);
 
-	if (!e || arm_thread(slot) < 0) {
+	if (!e || sgxsim_arm_thread(slot) < 0) {
 		fprintf(stderr, "nto: sgx-sim: cannot start a thread\n");
 		_exit(125);
 	}
-	sgxsim_eenter((void (*)(void *))runtime_entry, e, SGXSIM_SLOT(slot) + SGXSIM_SLOT_SIZE);
+	sgxsim_enter(e, slot);
 }
 
 static int64_t thread_start(uint64_t slot)
@@ -189,7 +200,7 @@ static int64_t thread_start(uint64_t slot)
 	pthread_t t;
 	int r;
 
-	if (slot == 0 || slot >= SGXSIM_MAX_THREADS || host_tid[slot])
+	if (slot == 0 || slot >= SGXSIM_MAX_THREADS || sgxsim_host_tid[slot])
 		return -EINVAL;
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
@@ -197,6 +208,18 @@ static int64_t thread_start(uint64_t slot)
 	r = pthread_create(&t, &at, host_thread, (void *)(uintptr_t)slot);
 	pthread_attr_destroy(&at);
 	return r ? -EAGAIN : 0;
+}
+
+/* A thread that ended inside the kick handler (killed by a signal) never
+ * returned from it, so the host still blocks kicks for its host thread:
+ * a wait (where parked slots sit) is where that is undone. */
+void sgxsim_unblock_kicks(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGSGXSIM_KICK);
+	pthread_sigmask(SIG_UNBLOCK, &set, NULL);
 }
 
 /* Waits until slot's wake count moves past seen, or the timeout. */
@@ -231,11 +254,11 @@ static bool timer_running;
 static void fire(void)
 {
 	for (int i = 0; i < SGXSIM_MAX_THREADS; i++) {
-		if (!host_tid[i])
+		if (!sgxsim_host_tid[i])
 			continue;
 		__atomic_fetch_add(&wake_count[i], 1, __ATOMIC_RELEASE);
 		syscall(SYS_futex, &wake_count[i], FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
-		syscall(SYS_tgkill, getpid(), host_tid[i], SIGSGXSIM_KICK);
+		syscall(SYS_tgkill, getpid(), sgxsim_host_tid[i], SIGSGXSIM_KICK);
 	}
 }
 
@@ -287,13 +310,17 @@ static int64_t timer_arm(int64_t deadline)
 
 static int64_t kick_slot(uint64_t slot)
 {
-	if (slot >= SGXSIM_MAX_THREADS || !host_tid[slot])
+	if (slot >= SGXSIM_MAX_THREADS)
 		return -EINVAL;
-	return syscall(SYS_tgkill, getpid(), host_tid[slot], SIGSGXSIM_KICK) < 0 ? -errno : 0;
+	if (sgxsim_kick_remote(slot))
+		return 0;
+	if (!sgxsim_host_tid[slot])
+		return -EINVAL;
+	return syscall(SYS_tgkill, getpid(), sgxsim_host_tid[slot], SIGSGXSIM_KICK) < 0 ? -errno : 0;
 }
 
 /* Serves the platform's own requests: enclave memory, sleeping, arming. */
-static int64_t platform_op(const struct hc_msg *q)
+static int64_t platform_op(const struct hc_msg *q, struct sgxsim_ocall_buf *b, uint32_t *rlen)
 {
 	uint64_t a = (uint64_t)q->arg[0], n = (uint64_t)q->arg[1];
 	int prot = (int)q->arg[2] & (PROT_READ | PROT_WRITE | PROT_EXEC);
@@ -302,7 +329,7 @@ static int64_t platform_op(const struct hc_msg *q)
 	case SGXSIM_OP_MMAP:
 		if (!in_elrange(a, n))
 			return -EINVAL;
-		return map_fixed(a, n, prot) == MAP_FAILED ? -errno : 0;
+		return sgxsim_map_fixed(a, n, prot) == MAP_FAILED ? -errno : 0;
 	case SGXSIM_OP_MPROTECT:
 		if (!in_elrange(a, n))
 			return -EINVAL;
@@ -320,6 +347,7 @@ static int64_t platform_op(const struct hc_msg *q)
 	case SGXSIM_OP_THREAD_START:
 		return thread_start(a);
 	case SGXSIM_OP_WAIT:
+		sgxsim_unblock_kicks();
 		return wait_slot(a, q->arg[1], q->arg[2]);
 	case SGXSIM_OP_WAKE:
 		return wake_slot(a);
@@ -332,6 +360,8 @@ static int64_t platform_op(const struct hc_msg *q)
 	case SGXSIM_OP_TIMER:
 		return timer_arm(q->arg[0]);
 	default:
+		if (q->op >= SGXSIM_OP_SAT_SPAWN)
+			return sgxsim_sat_op(q, b, rlen);
 		return -ENOSYS;
 	}
 }
@@ -347,7 +377,15 @@ static void ocall_handler(struct sgxsim_ocall_buf *b)
 		b->resp.magic = HC_MAGIC;
 		b->resp.op = q.op;
 		b->resp.seq = q.seq;
-		b->resp.ret = platform_op(&q);
+		uint32_t rlen = 0;
+		b->resp.ret = platform_op(&q, b, &rlen);
+		b->resp.len = rlen;
+		return;
+	}
+	if (!server) { /* a satellite: no files, no console of its own */
+		if (q.op == HC_EXIT)
+			_exit((int)(q.arg[0] & 0xff));
+		b->resp.ret = -ENOSYS;
 		return;
 	}
 	if (q.len > HC_MAX_DATA || q.cap > HC_MAX_DATA) {
@@ -358,10 +396,24 @@ static void ocall_handler(struct sgxsim_ocall_buf *b)
 		_exit(status);
 }
 
+/* ECREATE + EADD of the runtime; the launcher plays the CPU's part of
+ * measuring it (MRENCLAVE), which the enclave's channel keys depend on. */
+int sgxsim_create_enclave(void)
+{
+	if (mmap((void *)SGXSIM_BASE, SGXSIM_END - SGXSIM_BASE, PROT_NONE,
+		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1,
+		 0) != (void *)SGXSIM_BASE)
+		return -1;
+	if (load_runtime(&sgxsim_runtime_entry) < 0)
+		return -1;
+	SHA256(sgxsim_enclave_elf, (size_t)(sgxsim_enclave_elf_end - sgxsim_enclave_elf),
+	       sgxsim_mrenclave);
+	return 0;
+}
+
 int sgxsim_launch(const struct nto_launch *l)
 {
 	struct sgxsim_ecall *e;
-	uint64_t entry;
 
 	server = l->server;
 	verbose = l->verbose;
@@ -369,26 +421,21 @@ int sgxsim_launch(const struct nto_launch *l)
 		fprintf(stderr, "nto: sgx-sim: the image is too large (%zu bytes)\n", l->image_size);
 		return 125;
 	}
-	if (mmap((void *)SGXSIM_BASE, SGXSIM_END - SGXSIM_BASE, PROT_NONE,
-		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1,
-		 0) != (void *)SGXSIM_BASE)
-		return fail("cannot reserve the enclave range");
-	if (load_runtime(&entry) < 0)
-		return fail("cannot load the enclave runtime");
-	if (map_fixed(SGXSIM_SLOT(0), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) == MAP_FAILED)
+	if (sgxsim_create_enclave() < 0)
+		return fail("cannot create the enclave");
+	if (sgxsim_map_fixed(SGXSIM_SLOT(0), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) == MAP_FAILED)
 		return fail("cannot add the thread pages");
-	if (map_fixed(SGXSIM_IMAGE_BASE, (l->image_size + 4095) & ~4095UL, PROT_READ | PROT_WRITE) == MAP_FAILED)
+	if (sgxsim_map_fixed(SGXSIM_IMAGE_BASE, (l->image_size + 4095) & ~4095UL, PROT_READ | PROT_WRITE) == MAP_FAILED)
 		return fail("cannot add the image pages");
 	memcpy((void *)SGXSIM_IMAGE_BASE, l->image, l->image_size);
 	mprotect((void *)SGXSIM_IMAGE_BASE, (l->image_size + 4095) & ~4095UL, PROT_READ);
-	e = thread_block(SGXSIM_ECALL_MAGIC, 0);
+	e = sgxsim_thread_block(SGXSIM_ECALL_MAGIC, 0);
 	if (!e)
 		return fail("cannot allocate host buffers");
 	e->boot = l->boot;
 	e->boot_size = l->boot_size;
 	e->image_size = l->image_size;
 	e->mem_limit = l->enclave_size;
-	runtime_entry = entry;
 	signal(SIGPIPE, SIG_IGN);
-	sgxsim_eenter((void (*)(void *))entry, e, SGXSIM_SLOT(0) + SGXSIM_SLOT_SIZE);
+	sgxsim_enter(e, 0);
 }

@@ -1,0 +1,755 @@
+/*
+ * Satellites: the enclaves that forked processes run in (docs/processes.md).
+ *
+ * An enclave cannot be copied, so a child process gets a new enclave built
+ * from the same runtime: a satellite. The core runs only in the first
+ * enclave (the leader); a satellite holds just its program's memory and
+ * threads. Each satellite thread is paired with a slot in the leader over
+ * a sealed channel: the satellite sends the program's events (a syscall, a
+ * fault, a kick) with its registers; the leader's slot runs the core for
+ * it, reaching the program's memory with requests the satellite serves
+ * (read, write, map, protect), and finally resumes it with new registers.
+ * So every syscall body runs unchanged, in one place, under one lock.
+ *
+ * Trust: both ends are the same measured runtime and share the channel key
+ * (chan_crypto.h); the host only carries sealed frames. The leader is the
+ * satellite's kernel, so the satellite obeys it, checking only that what
+ * it is told to touch is program memory.
+ */
+#include <nto/hal.h>
+#include <nto/kernel.h>
+#include "chan_crypto.h"
+#include "runtime.h"
+
+#define MAX_ECHANS 1024
+
+struct echan {
+	int used;      /* 0 free, 1 taken (atomic) */
+	int64_t handle; /* the host's name for its socket */
+	bool broken;   /* a send or receive failed: the peer is gone */
+	struct chan_crypto cc;
+};
+
+struct hal_as {
+	int64_t sat;    /* the host's name for the satellite */
+	int first_chan; /* +1: the channel the fork filled memory over, for the first thread */
+};
+
+/* Leader: a slot that serves a satellite thread. */
+struct rslot {
+	int chan; /* +1; 0: the slot's program runs here */
+	bool tls_dirty;
+	struct sat_ctx ctx;
+};
+
+static struct echan echans[MAX_ECHANS];
+static struct rslot rslots[SGXSIM_MAX_THREADS];
+bool rt_satellite;
+static int sat_chan[SGXSIM_MAX_THREADS]; /* satellite: each slot's channel + 1 */
+
+static uint64_t next_seq(void)
+{
+	static uint64_t seq = 5ULL << 60;
+
+	return __atomic_fetch_add(&seq, 1, __ATOMIC_RELAXED);
+}
+
+static int echan_new(int64_t handle, const uint8_t id[CHAN_ID_SIZE], bool leader)
+{
+	for (int i = 0; i < MAX_ECHANS; i++) {
+		int zero = 0;
+		if (!__atomic_compare_exchange_n(&echans[i].used, &zero, 1, false, __ATOMIC_ACQUIRE,
+						 __ATOMIC_RELAXED))
+			continue;
+		echans[i].handle = handle;
+		echans[i].broken = false;
+		if (chan_crypto_init(&echans[i].cc, rt_mrenclave, id, leader) < 0) {
+			__atomic_store_n(&echans[i].used, 0, __ATOMIC_RELEASE);
+			return -ENOMEM;
+		}
+		return i;
+	}
+	return -EMFILE;
+}
+
+static void echan_free(int i)
+{
+	chan_crypto_wipe(&echans[i].cc);
+	__atomic_store_n(&echans[i].used, 0, __ATOMIC_RELEASE);
+}
+
+/* Sends one message: a header, then p[0..n) (p may already be in place
+ * in the staging buffer, right after the header). */
+static int ch_send(int ci, uint32_t type, uint64_t a0, uint64_t a1, uint64_t a2, const void *p,
+		   size_t n)
+{
+	struct echan *c = &echans[ci];
+	uint8_t *st = self_staging();
+	struct sat_hdr h = {type, (uint32_t)n, {a0, a1, a2}};
+	size_t len = sizeof(h) + n;
+	struct hc_msg req = {.magic = HC_MAGIC, .op = SGXSIM_OP_CHAN_SEND, .arg = {c->handle}};
+	struct hc_msg resp;
+
+	if (c->broken || len + CHAN_TAG_SIZE > SGXSIM_FRAME_MAX)
+		return -EPIPE;
+	memcpy(st, &h, sizeof(h));
+	if (n && p != st + sizeof(h))
+		memcpy(st + sizeof(h), p, n);
+	req.len = (uint32_t)(len + CHAN_TAG_SIZE);
+	req.seq = next_seq();
+	if (chan_seal(&c->cc, st, len, st + len) < 0 ||
+	    hal_hostcall(&req, st, req.len, &resp, NULL, 0) < 0 || resp.ret < 0) {
+		c->broken = true;
+		return -EPIPE;
+	}
+	return 0;
+}
+
+/* Receives one message into the staging buffer: its header in *h and its
+ * payload at *payload (valid until the next send or receive). */
+static int ch_recv(int ci, struct sat_hdr *h, const uint8_t **payload)
+{
+	struct echan *c = &echans[ci];
+	uint8_t *st = self_staging();
+	struct hc_msg req = {.magic = HC_MAGIC, .op = SGXSIM_OP_CHAN_RECV, .arg = {c->handle}};
+	struct hc_msg resp;
+	size_t n;
+
+	if (c->broken)
+		return -EPIPE;
+	req.seq = next_seq();
+	/* hal_hostcall copies the frame in before anything looks at it. */
+	if (hal_hostcall(&req, NULL, 0, &resp, st, SGXSIM_FRAME_MAX) < 0 || resp.ret < 0)
+		goto broken;
+	n = resp.len;
+	if (n < sizeof(*h) + CHAN_TAG_SIZE ||
+	    chan_open(&c->cc, st, n - CHAN_TAG_SIZE, st + n - CHAN_TAG_SIZE) < 0)
+		goto broken;
+	memcpy(h, st, sizeof(*h));
+	if (h->len != n - CHAN_TAG_SIZE - sizeof(*h))
+		goto broken;
+	*payload = st + sizeof(*h);
+	return 0;
+broken:
+	c->broken = true;
+	return -EPIPE;
+}
+
+/* Receives a message that must be of type want (and carry len bytes, when
+ * len is not -1). */
+static int ch_expect(int ci, uint32_t want, long len, struct sat_hdr *h, const uint8_t **p)
+{
+	if (ch_recv(ci, h, p) < 0)
+		return -EPIPE;
+	if (h->type != want || (len >= 0 && h->len != (uint32_t)len)) {
+		echans[ci].broken = true;
+		return -EPROTO;
+	}
+	return 0;
+}
+
+/* A request that the peer answers with SAT_RET. */
+static int64_t ch_call(int ci, uint32_t type, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct sat_hdr h;
+	const uint8_t *p;
+
+	if (ch_send(ci, type, a0, a1, a2, NULL, 0) < 0 || ch_expect(ci, SAT_RET, 0, &h, &p) < 0)
+		return -EPIPE;
+	return (int64_t)h.a[0];
+}
+
+/* ---- the leader's side ---- */
+
+int remote_chan_of_self(void)
+{
+	return rslots[self_slot()].chan;
+}
+
+static int self_chan(void)
+{
+	return rslots[self_slot()].chan - 1;
+}
+
+int remote_copy_from(void *dst, uptr src, size_t n)
+{
+	int ci = self_chan();
+
+	for (size_t done = 0; done < n;) {
+		size_t c = MIN(n - done, SAT_CHUNK);
+		struct sat_hdr h;
+		const uint8_t *p;
+		if (ch_send(ci, SAT_READ, src + done, c, 0, NULL, 0) < 0 ||
+		    ch_expect(ci, SAT_DATA, (long)c, &h, &p) < 0)
+			return -EFAULT;
+		memcpy((uint8_t *)dst + done, p, c);
+		done += c;
+	}
+	return 0;
+}
+
+/* Writes need no answer: the core checked the range against its map, and
+ * the channel keeps order, so the next request sees them done. */
+int remote_copy_to(uptr dst, const void *src, size_t n)
+{
+	int ci = self_chan();
+
+	for (size_t done = 0; done < n;) {
+		size_t c = MIN(n - done, SAT_CHUNK);
+		if (ch_send(ci, SAT_WRITE, dst + done, 0, c, (const uint8_t *)src + done, c) < 0)
+			return -EFAULT;
+		done += c;
+	}
+	return 0;
+}
+
+int remote_mem(uint32_t sgx_op, uptr va, size_t len, int prot)
+{
+	uint32_t type = sgx_op == SGXSIM_OP_MMAP ? SAT_MAP
+			: sgx_op == SGXSIM_OP_MPROTECT ? SAT_PROTECT
+						       : SAT_UNMAP;
+	int64_t r = ch_call(self_chan(), type, va, len, (uint64_t)prot);
+
+	if (r == -ENOMEM)
+		return -ENOMEM;
+	return r < 0 ? -EIO : 0;
+}
+
+void remote_fpu_save(void *dst)
+{
+	memcpy(dst, rslots[self_slot()].ctx.fpu, HAL_FPU_SIZE);
+}
+
+void remote_fpu_restore(const void *src)
+{
+	/* The satellite sanitises it on the way into the CPU. */
+	memcpy(rslots[self_slot()].ctx.fpu, src, HAL_FPU_SIZE);
+}
+
+void remote_set_tls(uint64_t base)
+{
+	struct rslot *r = &rslots[self_slot()];
+
+	r->ctx.tls = base;
+	r->tls_dirty = true;
+}
+
+/* A new channel to satellite sat (a new thread there), keyed by a fresh id. */
+static int open_chan(int64_t sat)
+{
+	uint8_t id[CHAN_ID_SIZE];
+	int64_t id0, id1, h;
+	int ci;
+
+	if (hal_random(id, sizeof(id)) < 0)
+		return -EAGAIN;
+	memcpy(&id0, id, 8);
+	memcpy(&id1, id + 8, 8);
+	h = plat_call(SGXSIM_OP_CHAN_OPEN, sat, id0, id1);
+	if (h < 0)
+		return -EAGAIN;
+	ci = echan_new(h, id, true);
+	if (ci < 0)
+		plat_call(SGXSIM_OP_CHAN_CLOSE, h, 0, 0);
+	return ci;
+}
+
+static void close_chan(int ci)
+{
+	plat_call(SGXSIM_OP_CHAN_CLOSE, echans[ci].handle, 0, 0);
+	echan_free(ci);
+}
+
+int remote_bind(uint64_t slot, struct hal_as *as)
+{
+	struct rslot *r = &rslots[slot];
+	int ci;
+
+	if (as->first_chan) {
+		ci = as->first_chan - 1;
+		as->first_chan = 0;
+	} else {
+		ci = open_chan(as->sat);
+		if (ci < 0)
+			return -EAGAIN;
+	}
+	/* A new thread starts with its creator's FPU state, as clone gives. */
+	hal_fpu_save(r->ctx.fpu);
+	r->chan = ci + 1;
+	plat_call(SGXSIM_OP_CHAN_BIND, (int64_t)slot, echans[ci].handle, 0);
+	return 0;
+}
+
+void remote_unbind_slot(uint64_t slot)
+{
+	struct rslot *r = &rslots[slot];
+
+	if (!r->chan)
+		return;
+	plat_call(SGXSIM_OP_CHAN_BIND, (int64_t)slot, -1, 0);
+	close_chan(r->chan - 1);
+	r->chan = 0;
+}
+
+/* The satellite is gone or broke the protocol: its thread cannot go on,
+ * and neither can the process. */
+static void lost(struct rslot *r)
+{
+	echans[r->chan - 1].broken = true;
+	core_fault(&r->ctx.regs, SIGKILL, 0, 0);
+}
+
+static bool fault_signal(uint64_t s)
+{
+	return s == SIGSEGV || s == SIGBUS || s == SIGFPE || s == SIGILL || s == SIGTRAP;
+}
+
+/* Resumes the slot's satellite thread and serves its events, for ever. */
+static __noreturn void remote_loop(void)
+{
+	struct rslot *r = &rslots[self_slot()];
+
+	for (;;) {
+		struct sat_hdr h;
+		const uint8_t *p;
+		int ci = r->chan - 1;
+		if (ch_send(ci, SAT_RESUME, r->tls_dirty, 0, 0, &r->ctx, sizeof(r->ctx)) < 0 ||
+		    ch_recv(ci, &h, &p) < 0 || h.len != sizeof(r->ctx)) {
+			lost(r);
+			continue;
+		}
+		r->tls_dirty = false;
+		memcpy(&r->ctx, p, sizeof(r->ctx));
+		if (h.type == SAT_SYSCALL)
+			core_syscall(&r->ctx.regs);
+		else if (h.type == SAT_KICK)
+			core_kick(&r->ctx.regs);
+		else if (h.type == SAT_FAULT && fault_signal(h.a[0]))
+			core_fault(&r->ctx.regs, (int)h.a[0], (int)h.a[1], h.a[2]);
+		else
+			lost(r);
+	}
+}
+
+__noreturn void remote_run(void)
+{
+	struct rslot *r = &rslots[self_slot()];
+	struct tcs *t = self();
+
+	r->ctx.regs = t->start_regs;
+	r->ctx.tls = t->start_tls;
+	r->tls_dirty = true;
+	remote_loop();
+}
+
+__noreturn void remote_enter_user(const struct nto_regs *regs)
+{
+	rslots[self_slot()].ctx.regs = *regs;
+	sgxsim_restart(remote_loop, self_stack_top());
+}
+
+/* Fork: the parent's pages reach the child through the leader, which
+ * reads them locally (the parent is pid 1's) or from the parent's own
+ * satellite. Only pages the parent touched travel, and of those only the
+ * ones that are not all zeros. */
+
+struct fork_src {
+	int chan; /* the parent's channel, or -1: its memory is here */
+	uint8_t *buf;  /* SAT_CHUNK bytes of pages to send */
+	uint8_t *resident; /* SAT_CHUNK bytes: one per page */
+};
+
+static bool zero_page(const uint8_t *p)
+{
+	const uint64_t *w = (const uint64_t *)p;
+
+	for (size_t i = 0; i < 4096 / 8; i++) {
+		if (w[i])
+			return false;
+	}
+	return true;
+}
+
+/* Which of the pages at va the parent touched, into src->resident. */
+static int parent_resident(struct fork_src *src, uptr va, size_t pages)
+{
+	struct hc_msg req = {.magic = HC_MAGIC, .op = SGXSIM_OP_RESIDENT,
+			     .arg = {(int64_t)va, (int64_t)pages}};
+	struct hc_msg resp;
+	struct sat_hdr h;
+	const uint8_t *p;
+
+	if (src->chan >= 0) {
+		if (ch_send(src->chan, SAT_RESIDENT, va, pages, 0, NULL, 0) < 0 ||
+		    ch_expect(src->chan, SAT_DATA, (long)pages, &h, &p) < 0)
+			return -EIO;
+		memcpy(src->resident, p, pages);
+		return 0;
+	}
+	req.seq = next_seq();
+	if (hal_hostcall(&req, NULL, 0, &resp, src->resident, pages) < 0 || resp.ret < 0 ||
+	    resp.len != pages)
+		return -EIO;
+	return 0;
+}
+
+/* Gathers the non-zero pages of the chunk at va (the ones in *mask) into
+ * src->buf; returns their bytes and narrows *mask to them. */
+static long parent_pages(struct fork_src *src, uptr va, uint64_t *mask)
+{
+	struct sat_hdr h;
+	const uint8_t *p;
+	long n = 0;
+
+	if (src->chan >= 0) {
+		if (ch_send(src->chan, SAT_READ, va, SAT_CHUNK, *mask, NULL, 0) < 0 ||
+		    ch_expect(src->chan, SAT_DATA, -1, &h, &p) < 0 ||
+		    h.len != __builtin_popcountll(h.a[0]) * 4096UL || (h.a[0] & ~*mask))
+			return -EIO;
+		memcpy(src->buf, p, h.len);
+		*mask = h.a[0];
+		return h.len;
+	}
+	for (int i = 0; i < SAT_CHUNK_PAGES; i++) {
+		const uint8_t *pg = (const uint8_t *)(va + i * 4096UL);
+		if (!(*mask & (1ULL << i)))
+			continue;
+		if (zero_page(pg)) {
+			*mask &= ~(1ULL << i);
+			continue;
+		}
+		memcpy(src->buf + n, pg, 4096);
+		n += 4096;
+	}
+	return n;
+}
+
+/* Copies one readable region's contents, a chunk of pages at a time. */
+static int copy_region(struct fork_src *src, int child, uptr start, uptr end)
+{
+	for (uptr va = start; va < end;) {
+		size_t pages = MIN((end - va) / 4096, SAT_CHUNK);
+		if (parent_resident(src, va, pages) < 0)
+			return -EIO;
+		for (size_t i = 0; i < pages; i += SAT_CHUNK_PAGES) {
+			uint64_t mask = 0;
+			for (size_t j = 0; j < SAT_CHUNK_PAGES && i + j < pages; j++)
+				mask |= (uint64_t)(src->resident[i + j] & 1) << j;
+			if (!mask)
+				continue;
+			uptr at = va + i * 4096;
+			long n = parent_pages(src, at, &mask);
+			if (n < 0 || (mask && ch_send(child, SAT_WRITE, at, mask, 0, src->buf,
+						      (size_t)n) < 0))
+				return -EIO;
+		}
+		va += pages * 4096;
+	}
+	return 0;
+}
+
+static int fill_child(struct fork_src *src, int child, const struct hal_region *r, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ch_call(child, SAT_MAP, r[i].start, r[i].end - r[i].start,
+			    PROT_READ | PROT_WRITE) < 0)
+			return -ENOMEM;
+		if ((r[i].prot & PROT_READ) && copy_region(src, child, r[i].start, r[i].end) < 0)
+			return -EIO;
+		if (r[i].prot != (PROT_READ | PROT_WRITE) &&
+		    ch_call(child, SAT_PROTECT, r[i].start, r[i].end - r[i].start,
+			    (uint64_t)r[i].prot) < 0)
+			return -EIO;
+	}
+	return ch_call(child, SAT_PING, 0, 0, 0) == 0 ? 0 : -EIO;
+}
+
+int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
+{
+	struct fork_src src = {.chan = self_chan()};
+	struct hal_as *as = kzalloc(sizeof(*as));
+	int child = -1, err = -ENOMEM;
+
+	src.buf = kmalloc(SAT_CHUNK);
+	src.resident = kmalloc(SAT_CHUNK);
+	if (!as || !src.buf || !src.resident)
+		goto fail;
+	for (size_t i = 0; i < n; i++) {
+		if (!in_user_range(r[i].start, r[i].end - r[i].start) || (r[i].start & 4095) ||
+		    (r[i].end & 4095) || r[i].end <= r[i].start) {
+			err = -EINVAL;
+			goto fail;
+		}
+	}
+	err = -EAGAIN;
+	as->sat = plat_call(SGXSIM_OP_SAT_SPAWN, 0, 0, 0);
+	if (as->sat < 0)
+		goto fail;
+	child = open_chan(as->sat);
+	if (child < 0 || (err = fill_child(&src, child, r, n)) < 0)
+		goto fail;
+	as->first_chan = child + 1;
+	kfree(src.buf);
+	kfree(src.resident);
+	*out = as;
+	return 0;
+fail:
+	if (child >= 0)
+		close_chan(child);
+	if (as && as->sat >= 0)
+		plat_call(SGXSIM_OP_SAT_KILL, as->sat, 0, 0);
+	kfree(as);
+	kfree(src.buf);
+	kfree(src.resident);
+	return err == -EIO ? -ENOMEM : err;
+}
+
+void hal_as_destroy(struct hal_as *as)
+{
+	if (as->first_chan)
+		close_chan(as->first_chan - 1);
+	plat_call(SGXSIM_OP_SAT_KILL, as->sat, 0, 0);
+	kfree(as);
+}
+
+/* ---- the satellite's side ---- */
+
+static int sat_self_chan(void)
+{
+	return sat_chan[self_slot()] - 1;
+}
+
+/* Program memory only: the leader is trusted, but a confused request
+ * must not reach the runtime. */
+static void sat_read(int ci, const struct sat_hdr *h)
+{
+	uptr va = h->a[0];
+	size_t len = h->a[1];
+	uint8_t *dst = self_staging() + sizeof(struct sat_hdr);
+	uint64_t mask = 0;
+	size_t n = 0;
+
+	if (len > SAT_CHUNK || !in_user_range(va, len)) {
+		echans[ci].broken = true;
+		return;
+	}
+	if (!h->a[2]) {
+		memcpy(dst, (const void *)va, len);
+		ch_send(ci, SAT_DATA, 0, 0, 0, dst, len);
+		return;
+	}
+	for (size_t i = 0; i < len / 4096; i++) {
+		const uint8_t *pg = (const uint8_t *)(va + i * 4096);
+		if (!(h->a[2] & (1ULL << i)) || zero_page(pg))
+			continue;
+		memcpy(dst + n, pg, 4096);
+		n += 4096;
+		mask |= 1ULL << i;
+	}
+	ch_send(ci, SAT_DATA, mask, 0, 0, dst, n);
+}
+
+static void sat_write(int ci, const struct sat_hdr *h, const uint8_t *p)
+{
+	uptr va = h->a[0];
+	uint64_t mask = h->a[1];
+	size_t n = 0;
+
+	if (!mask) {
+		if (h->len != h->a[2] || !in_user_range(va, h->len))
+			echans[ci].broken = true;
+		else
+			memcpy((void *)va, p, h->len);
+		return;
+	}
+	if (h->len != __builtin_popcountll(mask) * 4096UL || mask >> SAT_CHUNK_PAGES ||
+	    !in_user_range(va, SAT_CHUNK)) {
+		echans[ci].broken = true;
+		return;
+	}
+	for (int i = 0; i < SAT_CHUNK_PAGES; i++) {
+		if (mask & (1ULL << i)) {
+			memcpy((void *)(va + i * 4096UL), p + n, 4096);
+			n += 4096;
+		}
+	}
+}
+
+static void sat_resident(int ci, const struct sat_hdr *h)
+{
+	uint8_t *dst = self_staging() + sizeof(struct sat_hdr);
+	struct hc_msg req = {.magic = HC_MAGIC, .op = SGXSIM_OP_RESIDENT,
+			     .arg = {(int64_t)h->a[0], (int64_t)h->a[1]}};
+	struct hc_msg resp;
+	size_t pages = h->a[1];
+
+	if (pages > SAT_CHUNK || !in_user_range(h->a[0], pages * 4096)) {
+		echans[ci].broken = true;
+		return;
+	}
+	req.seq = next_seq();
+	if (hal_hostcall(&req, NULL, 0, &resp, dst, pages) < 0 || resp.ret < 0 ||
+	    resp.len != pages)
+		memset(dst, 1, pages); /* unknown: send every page */
+	ch_send(ci, SAT_DATA, 0, 0, 0, dst, pages);
+}
+
+static void sat_mem(int ci, const struct sat_hdr *h)
+{
+	uint32_t op = h->type == SAT_MAP       ? SGXSIM_OP_MMAP
+		      : h->type == SAT_PROTECT ? SGXSIM_OP_MPROTECT
+					       : SGXSIM_OP_MUNMAP;
+	int64_t r = -EINVAL;
+
+	if (in_user_range(h->a[0], h->a[1]))
+		r = plat_call(op, (int64_t)h->a[0], (int64_t)h->a[1], (int64_t)h->a[2]);
+	ch_send(ci, SAT_RET, (uint64_t)r, 0, 0, NULL, 0);
+}
+
+/* Serves the leader's requests until it resumes the thread: 0 with the
+ * context in *ctx, or -EPIPE when the channel is gone (the thread ended). */
+static int sat_serve(struct sat_ctx *ctx, uint64_t *flags)
+{
+	int ci = sat_self_chan();
+
+	for (;;) {
+		struct sat_hdr h;
+		const uint8_t *p;
+		if (ch_recv(ci, &h, &p) < 0)
+			return -EPIPE;
+		switch (h.type) {
+		case SAT_RESUME:
+			if (h.len != sizeof(*ctx))
+				return -EPIPE;
+			memcpy(ctx, p, sizeof(*ctx));
+			*flags = h.a[0];
+			return 0;
+		case SAT_READ:
+			sat_read(ci, &h);
+			break;
+		case SAT_WRITE:
+			sat_write(ci, &h, p);
+			break;
+		case SAT_MAP:
+		case SAT_PROTECT:
+		case SAT_UNMAP:
+			sat_mem(ci, &h);
+			break;
+		case SAT_RESIDENT:
+			sat_resident(ci, &h);
+			break;
+		case SAT_PING:
+			ch_send(ci, SAT_RET, 0, 0, 0, NULL, 0);
+			break;
+		default:
+			echans[ci].broken = true;
+		}
+		if (echans[ci].broken)
+			return -EPIPE;
+	}
+}
+
+#define MXCSR_OFF   24
+#define MXCSR_VALID 0xffbfU
+
+/* Loads a thread's first FPU state (no signal frame to put it in yet). */
+static void load_fpu(uint8_t *fx)
+{
+	uint32_t mxcsr;
+
+	memcpy(&mxcsr, fx + MXCSR_OFF, sizeof(mxcsr));
+	mxcsr &= MXCSR_VALID;
+	memcpy(fx + MXCSR_OFF, &mxcsr, sizeof(mxcsr));
+	memset(fx + 28, 0, 4); /* MXCSR_MASK is the CPU's to say */
+	__asm__ volatile("fxrstor64 %0" ::"m"(*(uint8_t(*)[512])fx));
+}
+
+static __noreturn void sat_park(void);
+
+/* Waits for the leader to start the slot's thread, then enters the program. */
+static __noreturn void sat_start(void)
+{
+	static __attribute__((aligned(16))) struct sat_ctx ctxs[SGXSIM_MAX_THREADS];
+	struct sat_ctx *ctx = &ctxs[self_slot()];
+	uint64_t flags;
+
+	if (sat_serve(ctx, &flags) < 0)
+		sat_park();
+	load_fpu(ctx->fpu);
+	if (flags & 1)
+		__asm__ volatile("wrfsbase %0" ::"r"(ctx->tls) : "memory");
+	sgxsim_enter_user(&ctx->regs);
+}
+
+/* The slot's thread is over (the leader closed its channel): wait, in the
+ * host, for the next thread this slot is to run. */
+static __noreturn void sat_park(void)
+{
+	struct hc_msg req = {.magic = HC_MAGIC, .op = SGXSIM_OP_THREAD_PARK};
+	struct hc_msg resp;
+	uint8_t id[CHAN_ID_SIZE];
+	int old = sat_self_chan(), ci;
+
+	req.arg[0] = echans[old].handle;
+	echan_free(old);
+	sat_chan[self_slot()] = 0;
+	for (;;) {
+		req.seq = next_seq();
+		if (hal_hostcall(&req, NULL, 0, &resp, id, sizeof(id)) < 0 || resp.ret < 0 ||
+		    resp.len != sizeof(id))
+			hal_exit(125);
+		ci = echan_new(resp.ret, id, false);
+		if (ci >= 0)
+			break;
+		req.arg[0] = resp.ret;
+	}
+	sat_chan[self_slot()] = ci + 1;
+	sgxsim_restart(sat_start, self_stack_top());
+}
+
+__noreturn void sat_thread_entry(const struct sgxsim_ecall *e)
+{
+	static int init; /* 0, 1 while the first thread arms, 2 after */
+	struct tcs *t = self();
+	int zero = 0, ci;
+
+	if (e->slot != self_slot() || !take_thread_fields(t, e))
+		for (;;)
+			__asm__ volatile("pause");
+	if (__atomic_compare_exchange_n(&init, &zero, 1, false, __ATOMIC_ACQUIRE,
+					__ATOMIC_RELAXED)) {
+		rt_satellite = true;
+		memcpy(rt_mrenclave, e->mrenclave, sizeof(rt_mrenclave));
+		if (rt_arm() < 0)
+			hal_exit(125);
+		__atomic_store_n(&init, 2, __ATOMIC_RELEASE);
+	}
+	while (__atomic_load_n(&init, __ATOMIC_ACQUIRE) != 2)
+		__asm__ volatile("pause");
+	sgxsim_set_gs(SGXSIM_SLOT(self_slot()));
+	t->selector = SUD_BLOCK;
+	ci = echan_new(e->chan, e->chan_id, false);
+	if (ci < 0)
+		hal_exit(125);
+	sat_chan[self_slot()] = ci + 1;
+	sat_start();
+}
+
+void sat_event(uint32_t type, struct ucontext64 *uc, uint64_t a0, uint64_t a1, uint64_t a2,
+	       uint64_t nr)
+{
+	struct sat_ctx ctx;
+	uint64_t flags;
+
+	from_mcontext(&uc->uc_mcontext, &ctx.regs);
+	ctx.regs.orig_rax = nr;
+	ctx.tls = 0;
+	local_fpu_save(ctx.fpu);
+	if (ch_send(sat_self_chan(), type, a0, a1, a2, &ctx, sizeof(ctx)) < 0 ||
+	    sat_serve(&ctx, &flags) < 0)
+		sat_park();
+	to_mcontext(&ctx.regs, &uc->uc_mcontext);
+	local_fpu_restore(ctx.fpu);
+	if (flags & 1)
+		__asm__ volatile("wrfsbase %0" ::"r"(ctx.tls) : "memory");
+}
