@@ -472,6 +472,10 @@ static void on_fault(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 	struct nto_regs r;
 	uptr ip = uc->uc_mcontext.rip;
 
+	if (ip >= (uptr)sgxsim_probe_start && ip < (uptr)sgxsim_probe_end) {
+		uc->uc_mcontext.rip = (uptr)sgxsim_probe_fixup;
+		return;
+	}
 	if (ip >= SGXSIM_CORE_BASE && ip < SGXSIM_END)
 		kpanic("fault %d in the core at 0x%lx (address 0x%lx)", sig, ip, si->si_addr);
 	if (self()->selector == SUD_ALLOW) /* host code faulted inside an OCALL */

@@ -27,6 +27,7 @@ struct echan {
 	int used;      /* 0 free, 1 taken (atomic) */
 	int64_t handle; /* the host's name for its socket */
 	bool broken;   /* a send or receive failed: the peer is gone */
+	int64_t err;   /* satellite: the first failure of an unanswered request */
 	struct chan_crypto cc;
 };
 
@@ -40,6 +41,10 @@ struct rslot {
 	int chan; /* +1; 0: the slot's program runs here */
 	bool tls_dirty;
 	struct sat_ctx ctx;
+	uptr pf_addr; /* program memory the satellite sent with this syscall */
+	size_t pf_len;
+	uint8_t *pf;  /* SAT_PREFETCH_MAX bytes (core heap), or NULL */
+	bool lost_logged;
 };
 
 static struct echan echans[MAX_ECHANS];
@@ -63,6 +68,7 @@ static int echan_new(int64_t handle, const uint8_t id[CHAN_ID_SIZE], bool leader
 			continue;
 		echans[i].handle = handle;
 		echans[i].broken = false;
+		echans[i].err = 0;
 		if (chan_crypto_init(&echans[i].cc, rt_mrenclave, id, leader) < 0) {
 			__atomic_store_n(&echans[i].used, 0, __ATOMIC_RELEASE);
 			return -ENOMEM;
@@ -174,7 +180,12 @@ static int self_chan(void)
 int remote_copy_from(void *dst, uptr src, size_t n)
 {
 	int ci = self_chan();
+	struct rslot *r = &rslots[self_slot()];
 
+	if (src >= r->pf_addr && src + n >= src && src + n <= r->pf_addr + r->pf_len) {
+		memcpy(dst, r->pf + (src - r->pf_addr), n);
+		return 0;
+	}
 	for (size_t done = 0; done < n;) {
 		size_t c = MIN(n - done, SAT_CHUNK);
 		struct sat_hdr h;
@@ -295,6 +306,10 @@ void remote_unbind_slot(uint64_t slot)
  * and neither can the process. */
 static void lost(struct rslot *r)
 {
+	if (!r->lost_logged)
+		klog("sgx-sim: a process's enclave channel failed (a forged, lost or "
+		     "misordered frame, or the enclave is gone): ending the process");
+	r->lost_logged = true;
 	echans[r->chan - 1].broken = true;
 	core_fault(&r->ctx.regs, SIGKILL, 0, 0);
 }
@@ -302,6 +317,23 @@ static void lost(struct rslot *r)
 static bool fault_signal(uint64_t s)
 {
 	return s == SIGSEGV || s == SIGBUS || s == SIGFPE || s == SIGILL || s == SIGTRAP;
+}
+
+/* Keeps the memory a syscall's event brought along: the syscall's reads
+ * of it need no round trip. Valid until the thread resumes. */
+static void take_prefetch(struct rslot *r, const struct sat_hdr *h, const uint8_t *data)
+{
+	size_t n = h->len - sizeof(r->ctx);
+
+	if (!n || n != h->a[1] || n > SAT_PREFETCH_MAX || h->a[0] + n < h->a[0])
+		return;
+	if (!r->pf)
+		r->pf = kmalloc(SAT_PREFETCH_MAX);
+	if (!r->pf)
+		return;
+	memcpy(r->pf, data, n);
+	r->pf_addr = h->a[0];
+	r->pf_len = n;
 }
 
 /* Resumes the slot's satellite thread and serves its events, for ever. */
@@ -314,14 +346,17 @@ static __noreturn void remote_loop(void)
 		const uint8_t *p;
 		int ci = r->chan - 1;
 		if (ch_send(ci, SAT_RESUME, r->tls_dirty, 0, 0, &r->ctx, sizeof(r->ctx)) < 0 ||
-		    ch_recv(ci, &h, &p) < 0 || h.len != sizeof(r->ctx)) {
+		    ch_recv(ci, &h, &p) < 0 || h.len < sizeof(r->ctx)) {
 			lost(r);
 			continue;
 		}
 		r->tls_dirty = false;
+		r->pf_len = 0;
 		memcpy(&r->ctx, p, sizeof(r->ctx));
-		if (h.type == SAT_SYSCALL)
+		if (h.type == SAT_SYSCALL) {
+			take_prefetch(r, &h, p + sizeof(r->ctx));
 			core_syscall(&r->ctx.regs);
+		}
 		else if (h.type == SAT_KICK)
 			core_kick(&r->ctx.regs);
 		else if (h.type == SAT_FAULT && fault_signal(h.a[0]))
@@ -339,6 +374,7 @@ __noreturn void remote_run(void)
 	r->ctx.regs = t->start_regs;
 	r->ctx.tls = t->start_tls;
 	r->tls_dirty = true;
+	r->lost_logged = false;
 	remote_loop();
 }
 
@@ -355,7 +391,6 @@ __noreturn void remote_enter_user(const struct nto_regs *regs)
 
 struct fork_src {
 	int chan; /* the parent's channel, or -1: its memory is here */
-	uint8_t *buf;  /* SAT_CHUNK bytes of pages to send */
 	uint8_t *resident; /* SAT_CHUNK bytes: one per page */
 };
 
@@ -393,20 +428,22 @@ static int parent_resident(struct fork_src *src, uptr va, size_t pages)
 	return 0;
 }
 
-/* Gathers the non-zero pages of the chunk at va (the ones in *mask) into
- * src->buf; returns their bytes and narrows *mask to them. */
+/* Gathers the non-zero pages of the chunk at va (the ones in *mask) as a
+ * payload in the staging buffer, where the next ch_send finds it in place;
+ * returns their bytes and narrows *mask to them. */
 static long parent_pages(struct fork_src *src, uptr va, uint64_t *mask)
 {
+	uint8_t *buf = self_staging() + sizeof(struct sat_hdr);
 	struct sat_hdr h;
 	const uint8_t *p;
 	long n = 0;
 
 	if (src->chan >= 0) {
+		/* The parent's answer lands exactly where the child's write goes. */
 		if (ch_send(src->chan, SAT_READ, va, SAT_CHUNK, *mask, NULL, 0) < 0 ||
 		    ch_expect(src->chan, SAT_DATA, -1, &h, &p) < 0 ||
 		    h.len != __builtin_popcountll(h.a[0]) * 4096UL || (h.a[0] & ~*mask))
 			return -EIO;
-		memcpy(src->buf, p, h.len);
 		*mask = h.a[0];
 		return h.len;
 	}
@@ -418,7 +455,7 @@ static long parent_pages(struct fork_src *src, uptr va, uint64_t *mask)
 			*mask &= ~(1ULL << i);
 			continue;
 		}
-		memcpy(src->buf + n, pg, 4096);
+		memcpy(buf + n, pg, 4096);
 		n += 4096;
 	}
 	return n;
@@ -439,7 +476,8 @@ static int copy_region(struct fork_src *src, int child, uptr start, uptr end)
 				continue;
 			uptr at = va + i * 4096;
 			long n = parent_pages(src, at, &mask);
-			if (n < 0 || (mask && ch_send(child, SAT_WRITE, at, mask, 0, src->buf,
+			if (n < 0 || (mask && ch_send(child, SAT_WRITE, at, mask, 0,
+						      self_staging() + sizeof(struct sat_hdr),
 						      (size_t)n) < 0))
 				return -EIO;
 		}
@@ -448,20 +486,24 @@ static int copy_region(struct fork_src *src, int child, uptr start, uptr end)
 	return 0;
 }
 
+/* Nothing the child is sent here is answered until the final ping, which
+ * reports the first failure: a fork costs one round trip, not one a region. */
 static int fill_child(struct fork_src *src, int child, const struct hal_region *r, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (ch_call(child, SAT_MAP, r[i].start, r[i].end - r[i].start,
-			    PROT_READ | PROT_WRITE) < 0)
-			return -ENOMEM;
+		size_t len = r[i].end - r[i].start;
+		if (ch_send(child, SAT_MAP, r[i].start, len, SAT_NOREPLY | PROT_READ | PROT_WRITE,
+			    NULL, 0) < 0)
+			return -EIO;
 		if ((r[i].prot & PROT_READ) && copy_region(src, child, r[i].start, r[i].end) < 0)
 			return -EIO;
 		if (r[i].prot != (PROT_READ | PROT_WRITE) &&
-		    ch_call(child, SAT_PROTECT, r[i].start, r[i].end - r[i].start,
-			    (uint64_t)r[i].prot) < 0)
+		    ch_send(child, SAT_PROTECT, r[i].start, len, SAT_NOREPLY | (uint64_t)r[i].prot,
+			    NULL, 0) < 0)
 			return -EIO;
 	}
-	return ch_call(child, SAT_PING, 0, 0, 0) == 0 ? 0 : -EIO;
+	int64_t e = ch_call(child, SAT_PING, 0, 0, 0);
+	return e == 0 ? 0 : e == -ENOMEM ? -ENOMEM : -EIO;
 }
 
 int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
@@ -470,9 +512,8 @@ int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
 	struct hal_as *as = kzalloc(sizeof(*as));
 	int child = -1, err = -ENOMEM;
 
-	src.buf = kmalloc(SAT_CHUNK);
 	src.resident = kmalloc(SAT_CHUNK);
-	if (!as || !src.buf || !src.resident)
+	if (!as || !src.resident)
 		goto fail;
 	for (size_t i = 0; i < n; i++) {
 		if (!in_user_range(r[i].start, r[i].end - r[i].start) || (r[i].start & 4095) ||
@@ -489,7 +530,6 @@ int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
 	if (child < 0 || (err = fill_child(&src, child, r, n)) < 0)
 		goto fail;
 	as->first_chan = child + 1;
-	kfree(src.buf);
 	kfree(src.resident);
 	*out = as;
 	return 0;
@@ -499,7 +539,6 @@ fail:
 	if (as && as->sat >= 0)
 		plat_call(SGXSIM_OP_SAT_KILL, as->sat, 0, 0);
 	kfree(as);
-	kfree(src.buf);
 	kfree(src.resident);
 	return err == -EIO ? -ENOMEM : err;
 }
@@ -513,6 +552,12 @@ void hal_as_destroy(struct hal_as *as)
 }
 
 /* ---- the satellite's side ---- */
+
+/* The bytes from a chunk's start to the end of the last page in mask. */
+static size_t mask_span(uint64_t mask)
+{
+	return mask ? (64 - (size_t)__builtin_clzll(mask)) * 4096 : 0;
+}
 
 static int sat_self_chan(void)
 {
@@ -529,7 +574,8 @@ static void sat_read(int ci, const struct sat_hdr *h)
 	uint64_t mask = 0;
 	size_t n = 0;
 
-	if (len > SAT_CHUNK || !in_user_range(va, len)) {
+	if (len > SAT_CHUNK || h->a[2] >> SAT_CHUNK_PAGES ||
+	    !in_user_range(va, h->a[2] ? mask_span(h->a[2]) : len)) {
 		echans[ci].broken = true;
 		return;
 	}
@@ -563,7 +609,7 @@ static void sat_write(int ci, const struct sat_hdr *h, const uint8_t *p)
 		return;
 	}
 	if (h->len != __builtin_popcountll(mask) * 4096UL || mask >> SAT_CHUNK_PAGES ||
-	    !in_user_range(va, SAT_CHUNK)) {
+	    !in_user_range(va, mask_span(mask))) {
 		echans[ci].broken = true;
 		return;
 	}
@@ -602,8 +648,11 @@ static void sat_mem(int ci, const struct sat_hdr *h)
 	int64_t r = -EINVAL;
 
 	if (in_user_range(h->a[0], h->a[1]))
-		r = plat_call(op, (int64_t)h->a[0], (int64_t)h->a[1], (int64_t)h->a[2]);
-	ch_send(ci, SAT_RET, (uint64_t)r, 0, 0, NULL, 0);
+		r = plat_call(op, (int64_t)h->a[0], (int64_t)h->a[1], (int64_t)(h->a[2] & 7));
+	if (!(h->a[2] & SAT_NOREPLY))
+		ch_send(ci, SAT_RET, (uint64_t)r, 0, 0, NULL, 0);
+	else if (r < 0 && !echans[ci].err)
+		echans[ci].err = r;
 }
 
 /* Serves the leader's requests until it resumes the thread: 0 with the
@@ -639,7 +688,8 @@ static int sat_serve(struct sat_ctx *ctx, uint64_t *flags)
 			sat_resident(ci, &h);
 			break;
 		case SAT_PING:
-			ch_send(ci, SAT_RET, 0, 0, 0, NULL, 0);
+			ch_send(ci, SAT_RET, (uint64_t)echans[ci].err, 0, 0, NULL, 0);
+			echans[ci].err = 0;
 			break;
 		default:
 			echans[ci].broken = true;
@@ -690,8 +740,11 @@ static __noreturn void sat_park(void)
 	uint8_t id[CHAN_ID_SIZE];
 	int old = sat_self_chan(), ci;
 
-	req.arg[0] = echans[old].handle;
-	echan_free(old);
+	req.arg[0] = -1;
+	if (old >= 0) {
+		req.arg[0] = echans[old].handle;
+		echan_free(old);
+	}
 	sat_chan[self_slot()] = 0;
 	for (;;) {
 		req.seq = next_seq();
@@ -728,6 +781,8 @@ __noreturn void sat_thread_entry(const struct sgxsim_ecall *e)
 		__asm__ volatile("pause");
 	sgxsim_set_gs(SGXSIM_SLOT(self_slot()));
 	t->selector = SUD_BLOCK;
+	if (e->chan < 0) /* a spare thread, started ahead of any fork */
+		sat_park();
 	ci = echan_new(e->chan, e->chan_id, false);
 	if (ci < 0)
 		hal_exit(125);
@@ -735,17 +790,69 @@ __noreturn void sat_thread_entry(const struct sgxsim_ecall *e)
 	sat_start();
 }
 
+/* The program memory a syscall is sure to read first (what it writes, or
+ * the path it names): sending it with the syscall saves the leader a
+ * round trip. Only an optimisation: a wrong guess costs bytes, not
+ * correctness. x86-64 numbers; other syscalls send nothing. */
+static size_t prefetch_of(const struct nto_regs *r, uptr *addr)
+{
+	uint64_t nr = r->orig_rax;
+
+	switch (nr) {
+	case 1:  /* write */
+	case 18: /* pwrite64 */
+	case 44: /* sendto */
+		*addr = r->rsi;
+		return MIN(r->rdx, SAT_PREFETCH_MAX);
+	case 2:  /* open */
+	case 4:  /* stat */
+	case 6:  /* lstat */
+	case 21: /* access */
+	case 59: /* execve */
+	case 80: /* chdir */
+	case 83: /* mkdir */
+	case 87: /* unlink */
+	case 89: /* readlink */
+		*addr = r->rdi;
+		break;
+	case 257: /* openat */
+	case 262: /* newfstatat */
+	case 263: /* unlinkat */
+	case 267: /* readlinkat */
+	case 269: /* faccessat */
+	case 439: /* faccessat2 */
+		*addr = r->rsi;
+		break;
+	default:
+		return 0;
+	}
+	/* A path: up to the end of its page, as the core reads strings. */
+	return 4096 - (*addr & 4095);
+}
+
 void sat_event(uint32_t type, struct ucontext64 *uc, uint64_t a0, uint64_t a1, uint64_t a2,
 	       uint64_t nr)
 {
+	uint8_t *st = self_staging() + sizeof(struct sat_hdr);
 	struct sat_ctx ctx;
 	uint64_t flags;
+	size_t n = 0;
 
 	from_mcontext(&uc->uc_mcontext, &ctx.regs);
 	ctx.regs.orig_rax = nr;
 	ctx.tls = 0;
 	local_fpu_save(ctx.fpu);
-	if (ch_send(sat_self_chan(), type, a0, a1, a2, &ctx, sizeof(ctx)) < 0 ||
+	memcpy(st, &ctx, sizeof(ctx));
+	if (type == SAT_SYSCALL) {
+		uptr at = 0;
+		n = prefetch_of(&ctx.regs, &at);
+		if (n && (!in_user_range(at, n) || sgxsim_probe_copy(st + sizeof(ctx),
+								     (const void *)at, n) < 0))
+			n = 0;
+		a0 = at;
+		a1 = n;
+	}
+	if (ch_send(sat_self_chan(), type, a0, a1, a2, st, sizeof(ctx) + n) < 0 ||
 	    sat_serve(&ctx, &flags) < 0)
 		sat_park();
 	to_mcontext(&ctx.regs, &uc->uc_mcontext);

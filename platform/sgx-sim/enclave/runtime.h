@@ -90,18 +90,21 @@ enum sat_type {
 	SAT_RESUME = 1, /* payload sat_ctx; a0 bit 0: load its TLS base */
 	SAT_READ,       /* a0 addr, a1 len, a2 1: page-sparse -> SAT_DATA */
 	SAT_WRITE,      /* a0 addr; a1 0: payload is the bytes; else a page mask, payload the pages */
-	SAT_MAP,        /* a0 addr, a1 len, a2 prot -> SAT_RET */
+	SAT_MAP,        /* a0 addr, a1 len, a2 prot [| SAT_NOREPLY] -> SAT_RET */
 	SAT_PROTECT,    /* as SAT_MAP */
 	SAT_UNMAP,      /* a0 addr, a1 len -> SAT_RET */
 	SAT_RESIDENT,   /* a0 addr, a1 pages -> SAT_DATA, one byte per page */
-	SAT_PING,       /* -> SAT_RET */
+	SAT_PING,       /* -> SAT_RET: the first failure of a SAT_NOREPLY request, or 0 */
 	/* satellite -> leader */
-	SAT_SYSCALL = 16, /* payload sat_ctx */
+	SAT_SYSCALL = 16, /* payload sat_ctx, then a1 bytes of the program's memory at a0 */
 	SAT_FAULT,        /* a0 signo, a1 si_code, a2 address; payload sat_ctx */
 	SAT_KICK,         /* payload sat_ctx */
 	SAT_DATA,         /* a0: page mask for a sparse read */
 	SAT_RET,          /* a0 result */
 };
+
+/* In a memory request's a2: answer nothing now, report a failure at the next ping. */
+#define SAT_NOREPLY (1ULL << 32)
 
 /* A program thread's user context as it crosses a channel. */
 struct sat_ctx {
@@ -109,6 +112,9 @@ struct sat_ctx {
 	uint64_t tls;
 	uint8_t fpu[HAL_FPU_SIZE];
 };
+
+/* Program memory a syscall will read, sent along with it (see remote.c). */
+#define SAT_PREFETCH_MAX (48UL << 10)
 
 #define SAT_CHUNK_PAGES 14 /* pages per data message: the frame limit */
 #define SAT_CHUNK (SAT_CHUNK_PAGES * 4096UL)
@@ -141,6 +147,8 @@ __noreturn void sgxsim_enter_user(const struct nto_regs *r);
 /* Runs fn on a fresh stack at sp (the slot's top): for loops that never return. */
 __noreturn void sgxsim_restart(void (*fn)(void), uptr sp);
 void sgxsim_set_gs(uint64_t base);
+long sgxsim_probe_copy(void *dst, const void *src, size_t n);
+extern const char sgxsim_probe_start[], sgxsim_probe_end[], sgxsim_probe_fixup[];
 
 /* remote.c: the leader's side */
 

@@ -101,6 +101,24 @@ sgxsim_restart:
 	ud2
 	.size sgxsim_restart, .-sgxsim_restart
 
+/* long sgxsim_probe_copy(void *dst, const void *src, size_t n)
+ * Copies program memory that may not be mapped: 0, or -1 if it faulted.
+ * The fault handler sends a fault inside [probe_start, probe_end) to
+ * sgxsim_probe_fixup (an exception table of one entry). */
+	.globl sgxsim_probe_copy, sgxsim_probe_start, sgxsim_probe_end, sgxsim_probe_fixup
+	.type sgxsim_probe_copy, @function
+sgxsim_probe_copy:
+	mov %rdx, %rcx
+sgxsim_probe_start:
+	rep movsb
+sgxsim_probe_end:
+	xor %eax, %eax
+	ret
+sgxsim_probe_fixup:
+	mov $-1, %rax
+	ret
+	.size sgxsim_probe_copy, .-sgxsim_probe_copy
+
 /* void sgxsim_set_gs(uint64_t base) */
 	.globl sgxsim_set_gs
 	.type sgxsim_set_gs, @function

@@ -20,6 +20,9 @@ void *sgxsim_map_fixed(uint64_t addr, size_t len, int prot);
 /* Reserves ELRANGE and EADDs the runtime; 0 or -1 with errno. */
 int sgxsim_create_enclave(void);
 
+/* Computes MRENCLAVE (once per process; forks inherit it). */
+void sgxsim_measure_runtime(void);
+
 /* Allocates the untrusted buffers of one enclave thread's ECALL block. */
 struct sgxsim_ecall *sgxsim_thread_block(uint64_t magic, uint64_t slot);
 

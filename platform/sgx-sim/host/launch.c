@@ -382,10 +382,16 @@ static void ocall_handler(struct sgxsim_ocall_buf *b)
 		b->resp.len = rlen;
 		return;
 	}
-	if (!server) { /* a satellite: no files, no console of its own */
+	if (!server) { /* a satellite: no files; the runtime's own errors go to stderr */
 		if (q.op == HC_EXIT)
 			_exit((int)(q.arg[0] & 0xff));
-		b->resp.ret = -ENOSYS;
+		if (q.op == HC_WRITE && q.arg[0] == HC_STDERR && q.len <= HC_MAX_DATA)
+			b->resp.ret = write(2, b->req_data, q.len);
+		else
+			b->resp.ret = -ENOSYS;
+		b->resp.magic = HC_MAGIC;
+		b->resp.op = q.op;
+		b->resp.seq = q.seq;
 		return;
 	}
 	if (q.len > HC_MAX_DATA || q.cap > HC_MAX_DATA) {
@@ -406,9 +412,18 @@ int sgxsim_create_enclave(void)
 		return -1;
 	if (load_runtime(&sgxsim_runtime_entry) < 0)
 		return -1;
-	SHA256(sgxsim_enclave_elf, (size_t)(sgxsim_enclave_elf_end - sgxsim_enclave_elf),
-	       sgxsim_mrenclave);
+	sgxsim_measure_runtime();
 	return 0;
+}
+
+void sgxsim_measure_runtime(void)
+{
+	static bool done;
+
+	if (!done)
+		SHA256(sgxsim_enclave_elf, (size_t)(sgxsim_enclave_elf_end - sgxsim_enclave_elf),
+		       sgxsim_mrenclave);
+	done = true;
 }
 
 int sgxsim_launch(const struct nto_launch *l)

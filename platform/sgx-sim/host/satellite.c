@@ -161,13 +161,30 @@ static int io_all(int fd, void *buf, size_t n, bool wr)
 	return 0;
 }
 
-static int64_t chan_send(int64_t h, const struct hc_msg *q, const uint8_t *data)
+/* A hostile host, for the tests: NTO_SGXSIM_TAMPER=N flips a bit in the
+ * Nth frame this launcher carries (counting from 1). The enclaves must
+ * notice and end the process whose channel it was, and nothing else. */
+static void maybe_tamper(uint8_t *data, uint32_t len)
+{
+	static long nth = -1, count;
+	const char *e;
+
+	if (nth < 0) {
+		e = getenv("NTO_SGXSIM_TAMPER");
+		nth = e ? atol(e) : 0;
+	}
+	if (nth && __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED) == nth && len)
+		data[len / 2] ^= 0x10;
+}
+
+static int64_t chan_send(int64_t h, const struct hc_msg *q, uint8_t *data)
 {
 	int fd = chan_fd(h);
 	uint32_t len = q->len;
 
 	if (fd < 0 || len > SGXSIM_FRAME_MAX)
 		return -EBADF;
+	maybe_tamper(data, len);
 	if (io_all(fd, &len, sizeof(len), true) < 0 || io_all(fd, (void *)data, len, true) < 0)
 		return -EPIPE;
 	return 0;
@@ -217,9 +234,12 @@ static int start_zygote(void)
 	return 0;
 }
 
+/* Takes the zygote's spare satellite (booted ahead of time) and makes it
+ * the new one: its control socket comes back over the zygote's. */
 static int64_t sat_spawn(void)
 {
-	int sv[2], s, r;
+	struct ctl_msg m = {0};
+	int s, r, ctl = -1;
 
 	pthread_mutex_lock(&lock);
 	r = zygote < 0 ? start_zygote() : 0;
@@ -227,18 +247,11 @@ static int64_t sat_spawn(void)
 		;
 	if (r == 0 && s == MAX_SATS)
 		r = -EAGAIN;
-	if (r == 0 && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-		r = -errno;
+	if (r == 0 && (send_fd(zygote, &m, -1) < 0 || recv_fd(zygote, &m, &ctl) <= 0 || ctl < 0))
+		r = -EAGAIN;
 	if (r == 0) {
-		struct ctl_msg m = {0};
-		r = send_fd(zygote, &m, sv[1]);
-		close(sv[1]);
-		if (r == 0) {
-			sat_ctl[s] = sv[0] + 1;
-			sat_next_cid[s] = 0;
-		} else {
-			close(sv[0]);
-		}
+		sat_ctl[s] = ctl + 1;
+		sat_next_cid[s] = 0;
 	}
 	pthread_mutex_unlock(&lock);
 	return r < 0 ? r : s;
@@ -450,6 +463,28 @@ static void sat_kick(uint32_t cid)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Starts a host thread into the new enclave before any channel exists:
+ * it arms the enclave and parks, so a fork finds a satellite ready to go. */
+static void sat_prestart(void)
+{
+	struct sat_start *st = malloc(sizeof(*st));
+	pthread_attr_t at;
+	pthread_t t;
+
+	if (!st || sgxsim_map_fixed(SGXSIM_SLOT(0), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) ==
+			   MAP_FAILED)
+		_exit(125);
+	*st = (struct sat_start){0, -1, {0}};
+	slot_used[0] = true;
+	sgxsim_host_tid[0] = -1;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	if (pthread_create(&t, &at, sat_thread, st))
+		_exit(125);
+	pthread_attr_destroy(&at);
+}
+
 /* A satellite: a fresh enclave, then the control loop until the leader
  * closes the control socket (the process's end). */
 static __attribute__((noreturn)) void sat_main(int ctl)
@@ -458,6 +493,7 @@ static __attribute__((noreturn)) void sat_main(int ctl)
 	signal(SIGPIPE, SIG_IGN);
 	if (sgxsim_create_enclave() < 0)
 		_exit(125);
+	sat_prestart();
 	for (;;) {
 		struct ctl_msg m;
 		int fd;
@@ -472,23 +508,50 @@ static __attribute__((noreturn)) void sat_main(int ctl)
 	}
 }
 
+/* Forks a satellite that boots at once and waits for its leader; returns
+ * the leader's end of its control socket. */
+static int make_spare(int zfd)
+{
+	int sv[2];
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		close(zfd);
+		close(sv[0]);
+		sat_main(sv[1]);
+	}
+	close(sv[1]);
+	if (pid < 0) {
+		close(sv[0]);
+		return -1;
+	}
+	return sv[0];
+}
+
 int sgxsim_zygote_main(int fd)
 {
+	int spare;
+
 	signal(SIGCHLD, SIG_IGN); /* satellites are reaped by the kernel */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	sgxsim_measure_runtime(); /* once, for every satellite */
+	spare = make_spare(fd);
 	for (;;) {
 		struct ctl_msg m;
-		int ctl;
-		if (recv_fd(fd, &m, &ctl) <= 0)
+		int junk;
+		if (recv_fd(fd, &m, &junk) <= 0)
 			_exit(0);
-		if (ctl < 0)
-			continue;
-		pid_t pid = fork();
-		if (pid == 0) {
-			close(fd);
-			sat_main(ctl);
-		}
-		close(ctl);
+		if (junk >= 0)
+			close(junk);
+		if (spare < 0)
+			spare = make_spare(fd);
+		send_fd(fd, &m, spare);
+		if (spare >= 0)
+			close(spare);
+		spare = make_spare(fd);
 	}
 }
 
