@@ -537,6 +537,7 @@ int sgxsim_zygote_main(int fd)
 
 	signal(SIGCHLD, SIG_IGN); /* satellites are reaped by the kernel */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	unsetenv("NTO_SGXSIM_TAMPER"); /* the tests' hostile host is the leader's */
 	sgxsim_measure_runtime(); /* once, for every satellite */
 	spare = make_spare(fd);
 	for (;;) {
