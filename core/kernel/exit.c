@@ -97,11 +97,17 @@ static void proc_finish(struct proc *p)
 {
 	struct mm *mm = p->mm;
 
-	proc_close_files();
-	vm_unmap(mm, mm->user_min, mm->user_max - mm->user_min);
-	timers_release(p);
-	if (mm->as)
+	/* Shared file mappings reach their files before the files close;
+	 * then the whole address space goes at once, not range by range. */
+	filemap_writeback(mm, mm->user_min, mm->user_max - mm->user_min);
+	if (mm->as) {
+		mm_forget(mm);
 		hal_as_destroy(mm->as);
+	} else {
+		vm_unmap(mm, mm->user_min, mm->user_max - mm->user_min);
+	}
+	proc_close_files();
+	timers_release(p);
 	kfree(mm);
 	p->mm = NULL;
 	kfree(p->cwd);

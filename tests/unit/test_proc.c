@@ -194,7 +194,9 @@ static void test_exit_and_wait(void **state)
 	int st;
 
 	block_sig(SIGCHLD);
+	uint64_t used = mem_used();
 	pid_t pid = do_fork();
+	assert_true(mem_used() > used); /* the child's copy counts against the budget */
 	assert_int_equal(wait_for(-1, &st, WNOHANG), 0);
 	assert_int_equal(wait_for(pid + 100, &st, 0), -ECHILD);
 	test_host_clear_output();
@@ -216,6 +218,7 @@ static void test_exit_and_wait(void **state)
 	assert_int_equal(st, 3 << 8);
 	assert_null(proc_find(pid));
 	assert_int_equal(wait_for(-1, &st, WNOHANG), -ECHILD);
+	assert_int_equal(mem_used(), used);
 	/* The child's end was silent; the descriptors it held are let go. */
 	size_t n;
 	assert_null(strstr(test_host_output(2, &n), "killed"));

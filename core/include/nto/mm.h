@@ -39,8 +39,9 @@ int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, cons
  * charges the copy against the TEE's budget (-ENOMEM past it). */
 int mm_dup(struct mm *dst, const struct mm *src);
 
-/* Drops the records of a map whose memory was never made (a fork that
- * failed): file references and budget, no platform call. */
+/* Drops the records of a map without a platform call (a fork that failed,
+ * or an address space hal_as_destroy frees whole): file references and
+ * budget. */
 void mm_forget(struct mm *mm);
 
 /* The mapped ranges of mm as hal_as_fork wants them (a kmalloc'd array). */
