@@ -3,11 +3,13 @@
  * (owned by the open file description) and flock(2) locks (whole-file,
  * per open file description, a namespace of their own). Files are told
  * apart by (st_dev, st_ino), so two opens of one file share its locks.
+ * One table serves every process: a POSIX lock's owner is its process.
  */
 #include <nto/kernel.h>
 #include <nto/lock.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
+#include <nto/sched.h>
 
 #define LOCK_SH 1
 #define LOCK_EX 2
@@ -99,14 +101,46 @@ static int carve(const struct lockrec *key, int64_t start, int64_t end)
 		}
 		pp = &l->next;
 	}
+	sched_wake_all(); /* a waiter may fit now */
 	return 0;
+}
+
+struct lockwait {
+	const struct lockrec *key;
+	int type;
+	int64_t start, end;
+};
+
+static bool lock_free(void *arg)
+{
+	const struct lockwait *w = arg;
+	const struct lockrec *k = w->key;
+
+	return !conflict(k->dev, k->ino, k->kind, k->owner, w->type, w->start, w->end);
+}
+
+/* Waits (F_SETLKW, flock without LOCK_NB) until nobody else holds a
+ * conflicting lock. The only thread of all could wait forever: it gets
+ * EDEADLK instead. Deadlocks between processes are not detected. */
+static int wait_lock(const struct lockrec *key, int type, int64_t start, int64_t end)
+{
+	struct lockwait w = {key, type, start, end};
+	int r;
+
+	if (threads_alive() == 1)
+		return -EDEADLK;
+	r = sched_wait(lock_free, &w, -1);
+	return r == -EINTR ? -ERESTARTSYS : r;
 }
 
 static int set_lock(struct lockrec *key, int type, int64_t start, int64_t end, bool wait)
 {
 	if (type != F_UNLCK &&
-	    conflict(key->dev, key->ino, key->kind, key->owner, type, start, end))
-		return wait ? -EDEADLK : -EAGAIN; /* one thread: waiting could never end */
+	    conflict(key->dev, key->ino, key->kind, key->owner, type, start, end)) {
+		int w = wait ? wait_lock(key, type, start, end) : -EAGAIN;
+		if (w < 0)
+			return w;
+	}
 	int r = carve(key, start, end);
 	if (r < 0 || type == F_UNLCK)
 		return r;
@@ -216,6 +250,7 @@ static void drop(enum owner_kind kind, const void *owner, const uint64_t *dev, c
 		if (l->kind == kind && l->owner == owner && (!dev || (l->dev == *dev && l->ino == *ino))) {
 			*pp = l->next;
 			kfree(l);
+			sched_wake_all(); /* a waiter may fit now */
 			continue;
 		}
 		pp = &l->next;

@@ -36,26 +36,41 @@ static void sp(struct snap *s, const char *fmt, ...)
 	}
 }
 
+/* Makes room for n more bytes (and a NUL); false when out of memory. */
+static bool reserve(struct snap *s, size_t n)
+{
+	if (s->buf && s->len + n + 1 <= s->cap)
+		return true;
+	char *b = krealloc(s->buf, s->len + n + 1);
+	if (!b)
+		return false;
+	s->buf = b;
+	s->cap = s->len + n + 1;
+	return true;
+}
+
 /* Appends program memory [from, to) (argv or environ strings). */
 static void user_span(struct snap *s, uptr from, uptr to)
 {
 	size_t n = to > from ? to - from : 0;
 
 	n = MIN(n, (size_t)65536);
-	if (!n || s->len + n + 1 > s->cap) {
-		char *b = krealloc(s->buf, s->len + n + 1);
-		if (!b)
-			return;
-		s->buf = b;
-		s->cap = s->len + n + 1;
-	}
-	if (n && copy_from_user(s->buf + s->len, (void *)from, n) == 0)
+	if (reserve(s, n) && n && copy_from_user(s->buf + s->len, (void *)from, n) == 0)
 		s->len += n;
 }
 
-static void gen_maps(struct snap *s)
+/* Appends core bytes (NULs included). */
+static void put_bytes(struct snap *s, const char *b, size_t n)
 {
-	for (struct vma *v = current->proc->mm->vmas; v; v = v->next) {
+	if (reserve(s, n)) {
+		memcpy(s->buf + s->len, b, n);
+		s->len += n;
+	}
+}
+
+static void gen_maps(struct snap *s, struct proc *p)
+{
+	for (struct vma *v = p->mm ? p->mm->vmas : NULL; v; v = v->next) {
 		sp(s, "%08lx-%08lx %c%c%c%c %08lx 00:00 0", v->start, v->end,
 		   (v->prot & PROT_READ) ? 'r' : '-', (v->prot & PROT_WRITE) ? 'w' : '-',
 		   (v->prot & PROT_EXEC) ? 'x' : '-', (v->flags & MAP_SHARED) ? 's' : 'p',
@@ -64,41 +79,69 @@ static void gen_maps(struct snap *s)
 	}
 }
 
-static uint64_t vm_kb(void)
+static uint64_t vm_kb(struct proc *p)
 {
 	uint64_t t = 0;
 
-	for (struct vma *v = current->proc->mm->vmas; v; v = v->next)
+	for (struct vma *v = p->mm ? p->mm->vmas : NULL; v; v = v->next)
 		t += v->end - v->start;
 	return t >> 10;
 }
 
-static void gen_status(struct snap *s)
+/* Linux's one-letter state: the caller runs; others run unless every
+ * thread waits in the core. */
+static char state_of(struct proc *p)
 {
-	struct proc *p = current->proc;
+	if (p->state == PS_ZOMBIE)
+		return 'Z';
+	if (p->stopped)
+		return 'T';
+	for (struct thread *t = p->threads; t; t = t->next) {
+		if (t == current || t->state == T_RUNNING)
+			return 'R';
+	}
+	return 'S';
+}
+
+static const char *state_name(char c)
+{
+	return c == 'Z' ? "Z (zombie)" : c == 'T' ? "T (stopped)" : c == 'S' ? "S (sleeping)"
+									      : "R (running)";
+}
+
+/* The signal mask /proc shows: the caller's, else the first thread's. */
+static ksigset_t mask_of(struct proc *p)
+{
+	if (p == current->proc)
+		return current->sigmask;
+	return p->threads ? p->threads->sigmask : 0;
+}
+
+static void gen_status(struct snap *s, struct proc *p)
+{
 	const char *name = p->comm;
 
-	sp(s, "Name:\t%.15s\nUmask:\t%04o\nState:\tR (running)\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n",
-	   name, p->umask, p->pid, p->pid);
+	sp(s, "Name:\t%.15s\nUmask:\t%04o\nState:\t%s\nTgid:\t%d\nNgid:\t0\nPid:\t%d\n", name,
+	   p->umask, state_name(state_of(p)), p->pid, p->pid);
 	sp(s, "PPid:\t%d\nTracerPid:\t0\nUid:\t0\t0\t0\t0\nGid:\t0\t0\t0\t0\nFDSize:\t%d\n", p->ppid,
 	   p->fdt.cap);
-	sp(s, "Groups:\t0\nVmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nThreads:\t1\n", vm_kb(), vm_kb());
-	sp(s, "SigQ:\t0/0\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n", 0UL, p->pending,
-	   current->sigmask);
+	sp(s, "Groups:\t0\nVmSize:\t%8lu kB\nVmRSS:\t%8lu kB\nThreads:\t%d\n", vm_kb(p), vm_kb(p),
+	   p->nthreads);
+	sp(s, "SigQ:\t0/0\nSigPnd:\t%016lx\nShdPnd:\t%016lx\nSigBlk:\t%016lx\n", 0UL, p->pending.set,
+	   mask_of(p));
 	sp(s, "Cpus_allowed:\t1\nCpus_allowed_list:\t0\n");
 }
 
-static void gen_stat(struct snap *s)
+static void gen_stat(struct snap *s, struct proc *p)
 {
-	struct proc *p = current->proc;
 	const char *name = p->comm;
 
-	sp(s, "%d (%.15s) R %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 1 0 0 %lu %lu", p->pid, name,
-	   p->ppid, p->pgid, p->sid, vm_kb() << 10, vm_kb() >> 2);
+	sp(s, "%d (%.15s) %c %d %d %d 0 -1 4194304 0 0 0 0 0 0 0 0 20 0 %d 0 0 %lu %lu", p->pid, name,
+	   state_of(p), p->ppid, p->pgid, p->sid, p->nthreads, vm_kb(p) << 10, vm_kb(p) >> 2);
 	sp(s, " 18446744073709551615 0 0 0 0 0 0 0 0 0 0 0 0 17 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n");
 }
 
-static void gen_meminfo(struct snap *s)
+static void gen_meminfo(struct snap *s, struct proc *p)
 {
 	uint64_t total = mem_limit() >> 10, used = mem_used() >> 10;
 
@@ -108,21 +151,21 @@ static void gen_meminfo(struct snap *s)
 	sp(s, "SwapTotal:             0 kB\nSwapFree:              0 kB\nShmem:                 0 kB\n");
 }
 
-static void gen_cpuinfo(struct snap *s)
+static void gen_cpuinfo(struct snap *s, struct proc *p)
 {
 	sp(s, "processor\t: 0\nvendor_id\t: NTO\nmodel name\t: NTO virtual CPU (%s)\n",
 	   NTO_ARCH_NAME);
 	sp(s, "cpu MHz\t\t: 1000.000\ncpu cores\t: 1\nflags\t\t: fpu sse sse2\nbogomips\t: 2000.00\n\n");
 }
 
-static void gen_uptime(struct snap *s)
+static void gen_uptime(struct snap *s, struct proc *p)
 {
 	int64_t ns = ktime_mono();
 
 	sp(s, "%ld.%02ld 0.00\n", ns / 1000000000, (ns / 10000000) % 100);
 }
 
-static void gen_mounts(struct snap *s)
+static void gen_mounts(struct snap *s, struct proc *p)
 {
 	sp(s, "nto-image / tmpfs rw 0 0\ndevfs /dev devtmpfs rw 0 0\nproc /proc proc rw 0 0\n");
 }
@@ -132,30 +175,37 @@ enum pkind { P_DIR, P_FILE, P_LINK };
 struct pent {
 	const char *name; /* relative to /proc, with "self/" standing for the pid dir */
 	enum pkind kind;
-	void (*gen)(struct snap *s);
+	void (*gen)(struct snap *s, struct proc *p); /* p: the pid the path names */
 };
 
-static void gen_cmdline(struct snap *s)
+/* The caller's argv is read from its memory; another process's memory is
+ * never touched (docs/processes.md), so its cmdline is the copy the core
+ * kept at its exec (at most 4 KiB) and its environ is empty. */
+static void gen_cmdline(struct snap *s, struct proc *p)
 {
-	user_span(s, current->proc->arg_start, current->proc->arg_end);
+	if (p == current->proc)
+		user_span(s, p->arg_start, p->arg_end);
+	else if (p->cmdline_len)
+		put_bytes(s, p->cmdline, p->cmdline_len);
 }
 
-static void gen_environ(struct snap *s)
+static void gen_environ(struct snap *s, struct proc *p)
 {
-	user_span(s, current->proc->env_start, current->proc->env_end);
+	if (p == current->proc)
+		user_span(s, p->env_start, p->env_end);
 }
 
-static void gen_comm(struct snap *s)
+static void gen_comm(struct snap *s, struct proc *p)
 {
-	sp(s, "%.15s\n", current->proc->comm);
+	sp(s, "%.15s\n", p->comm);
 }
 
-static void gen_loadavg(struct snap *s)
+static void gen_loadavg(struct snap *s, struct proc *p)
 {
-	sp(s, "0.00 0.00 0.00 1/1 %d\n", current->proc->pid);
+	sp(s, "0.00 0.00 0.00 1/%d %d\n", threads_alive(), current->proc->pid);
 }
 
-static void gen_version(struct snap *s)
+static void gen_version(struct snap *s, struct proc *p)
 {
 	sp(s, "Linux version 6.1.0-nto (NTO) #1 SMP NTO\n");
 }
@@ -182,14 +232,33 @@ static const struct pent table[] = {
 	{"P/fd", P_DIR, NULL},
 };
 
-/* Rewrites "<pid>/rest" to "P/rest"; returns the fd number for "P/fd/N" in *fd. */
-static int normalize(const char *rel, char *out, size_t cap, int *fd)
+/* What a path under /proc names besides its table entry: the process of
+ * "<pid>/..." (the caller for the rest) and the N of "<pid>/fd/N". */
+struct ploc {
+	struct proc *p;
+	int fd; /* -1: none */
+};
+
+/* The open file descriptor fd of process p, or NULL. */
+static struct file *proc_fd(const struct proc *p, int fd)
+{
+	return fd >= 0 && fd < p->fdt.cap ? p->fdt.files[fd] : NULL;
+}
+
+static struct file *loc_file(const struct ploc *loc)
+{
+	return proc_fd(loc->p, loc->fd);
+}
+
+/* Rewrites "<pid>/rest" to "P/rest" and fills loc. */
+static int normalize(const char *rel, char *out, size_t cap, struct ploc *loc)
 {
 	char pid[16];
 	size_t n = 0;
 	const char *p = rel;
 
-	*fd = -1;
+	loc->p = current->proc;
+	loc->fd = -1;
 	while (*p >= '0' && *p <= '9' && n < sizeof(pid) - 1)
 		pid[n++] = *p++;
 	if (n == 0 || (*p && *p != '/')) {
@@ -197,24 +266,25 @@ static int normalize(const char *rel, char *out, size_t cap, int *fd)
 		return 0;
 	}
 	uint64_t v;
-	if (parse_u64(pid, n, &v) < 0 || v != (uint64_t)current->proc->pid)
+	if (parse_u64(pid, n, &v) < 0 || v > INT32_MAX || !(loc->p = proc_find((pid_t)v)))
 		return -ENOENT;
 	ksnprintf(out, cap, "P%s", p);
 	if (strncmp(out, "P/fd/", 5) == 0) {
-		if (parse_u64(out + 5, strlen(out + 5), &v) < 0 || v > 1 << 20 || !fd_get((int)v))
+		if (parse_u64(out + 5, strlen(out + 5), &v) < 0 || v > 1 << 20 ||
+		    !proc_fd(loc->p, (int)v))
 			return -ENOENT;
-		*fd = (int)v;
+		loc->fd = (int)v;
 	}
 	return 0;
 }
 
-static const struct pent *pfind(const char *rel, int *fd)
+static const struct pent *pfind(const char *rel, struct ploc *loc)
 {
 	char norm[64];
 
-	if (strlen(rel) >= sizeof(norm) || normalize(rel, norm, sizeof(norm), fd) < 0)
+	if (strlen(rel) >= sizeof(norm) || normalize(rel, norm, sizeof(norm), loc) < 0)
 		return NULL;
-	if (*fd >= 0) {
+	if (loc->fd >= 0) {
 		static const struct pent fdlink = {"P/fd/N", P_LINK, NULL};
 		return &fdlink;
 	}
@@ -226,17 +296,17 @@ static const struct pent *pfind(const char *rel, int *fd)
 }
 
 /* The target of a /proc symlink. */
-static int link_target(const struct pent *e, int fd, char *buf, size_t cap)
+static int link_target(const struct pent *e, const struct ploc *loc, char *buf, size_t cap)
 {
-	struct proc *p = current->proc;
+	struct proc *p = loc->p;
 
 	if (strcmp(e->name, "self") == 0)
-		return ksnprintf(buf, cap, "%d", p->pid);
+		return ksnprintf(buf, cap, "%d", current->proc->pid);
 	if (strcmp(e->name, "P/exe") == 0)
-		return ksnprintf(buf, cap, "%s", p->exe ? p->exe : "/");
+		return p->exe ? ksnprintf(buf, cap, "%s", p->exe) : -ENOENT;
 	if (strcmp(e->name, "P/cwd") == 0)
-		return ksnprintf(buf, cap, "%s", p->cwd);
-	struct file *f = fd_get(fd);
+		return p->cwd ? ksnprintf(buf, cap, "%s", p->cwd) : -ENOENT;
+	struct file *f = loc_file(loc);
 	if (!f)
 		return -ENOENT;
 	if (f->path && strcmp(f->path, "pipe:") == 0)
@@ -249,7 +319,7 @@ static int p_walk(struct mount *m, const char *rel, bool follow, char *link, siz
 {
 	char prefix[64];
 	const char *p = rel;
-	int fd;
+	struct ploc loc;
 
 	(void)m;
 	/* Check each prefix for a link: "self" is one, and so are exe, cwd, fd/N. */
@@ -261,17 +331,17 @@ static int p_walk(struct mount *m, const char *rel, bool follow, char *link, siz
 			return -ENOENT;
 		memcpy(prefix, rel, n);
 		prefix[n] = 0;
-		const struct pent *e = pfind(prefix, &fd);
+		const struct pent *e = pfind(prefix, &loc);
 		if (!e)
 			return *p ? -ENOENT : 0;
 		if (e->kind == P_LINK && (*p || follow)) {
 			/* fd links name open files; following them reopens by path. */
 			/* Nor do links to files a path cannot reopen (the console,
 			 * whose /dev/stdin name leads back here). */
-			if (fd >= 0 && fd_get(fd) && ((fd_get(fd)->path && fd_get(fd)->path[0] != '/') ||
-						      !fd_get(fd)->ops->seekable))
+			struct file *f = loc_file(&loc);
+			if (f && ((f->path && f->path[0] != '/') || !f->ops->seekable))
 				return 0;
-			int r = link_target(e, fd, link, cap);
+			int r = link_target(e, &loc, link, cap);
 			if (r < 0)
 				return r;
 			*consumed = n;
@@ -317,10 +387,10 @@ static bool emit_num(struct dir_ctx *ctx, int v, unsigned type)
 	return ctx->emit(ctx, b, (size_t)n, (uint64_t)v + 1000, type);
 }
 
-/* Lists the fds of the process. */
-static int fd_dir(struct dir_ctx *ctx, int64_t *pos)
+/* Lists the fds of process p. */
+static int fd_dir(struct proc *p, struct dir_ctx *ctx, int64_t *pos)
 {
-	struct fdtable *t = &current->proc->fdt;
+	struct fdtable *t = &p->fdt;
 
 	for (; *pos < t->cap + 2; (*pos)++) {
 		if (*pos < 2) {
@@ -334,35 +404,47 @@ static int fd_dir(struct dir_ctx *ctx, int64_t *pos)
 	return 0;
 }
 
+#define PID_POS 1000 /* in /proc, directory position PID_POS + pid follows that pid */
+
+/* Lists every pid's directory after the named entries, in pid order. */
+static int pid_dirs(struct dir_ctx *ctx, int64_t *pos)
+{
+	for (;;) {
+		pid_t after = (pid_t)MAX(*pos - PID_POS, (int64_t)0), next = 0;
+		for (struct proc *p = procs; p; p = p->next) {
+			if (p->pid > after && (!next || p->pid < next))
+				next = p->pid;
+		}
+		if (!next || !emit_num(ctx, next, DT_DIR))
+			return 0;
+		*pos = PID_POS + next;
+	}
+}
+
 static int pf_getdents(struct file *f, struct dir_ctx *ctx, int64_t *pos)
 {
 	const char *dir = f->path + strlen("/proc");
 	char norm[64];
-	int fd;
+	struct ploc loc;
 
 	if (f->priv)
 		return -ENOTDIR;
 	dir += *dir == '/';
-	if (normalize(dir, norm, sizeof(norm), &fd) < 0)
+	if (normalize(dir, norm, sizeof(norm), &loc) < 0)
 		return -ENOENT;
 	if (strcmp(norm, "P/fd") == 0)
-		return fd_dir(ctx, pos);
+		return fd_dir(loc.p, ctx, pos);
 	size_t plen = strlen(norm);
 	int64_t i = 0;
-	for (size_t k = 0; k < ARRAY_SIZE(table) + 3; k++, i++) {
+	for (size_t k = 0; k < ARRAY_SIZE(table) + 2; k++, i++) {
 		if (i < *pos)
 			continue;
 		const char *name;
 		unsigned type = DT_DIR;
 		if (k == 0 || k == 1) {
 			name = k ? ".." : ".";
-		} else if (k == 2) {
-			if (plen == 0 && !emit_num(ctx, current->proc->pid, DT_DIR))
-				return 0;
-			*pos = i + 1;
-			continue;
 		} else {
-			const struct pent *e = &table[k - 3];
+			const struct pent *e = &table[k - 2];
 			size_t el = strlen(e->name);
 			bool child = plen ? (strncmp(e->name, norm, plen) == 0 && e->name[plen] == '/' &&
 					     !strchr(e->name + plen + 1, '/'))
@@ -378,7 +460,10 @@ static int pf_getdents(struct file *f, struct dir_ctx *ctx, int64_t *pos)
 			return 0;
 		*pos = i + 1;
 	}
-	return 0;
+	if (plen)
+		return 0;
+	*pos = MAX(*pos, (int64_t)PID_POS);
+	return pid_dirs(ctx, pos);
 }
 
 static void pf_release(struct file *f)
@@ -401,16 +486,16 @@ static const struct file_ops proc_file_ops = {
 
 static int p_open(struct mount *m, const char *rel, int flags, mode_t mode, struct file **out)
 {
-	int fd;
-	const struct pent *e = pfind(rel, &fd);
+	struct ploc loc;
+	const struct pent *e = pfind(rel, &loc);
 	struct snap *s = NULL;
 
 	(void)m, (void)mode;
 	if (!e)
 		return (flags & O_CREAT) ? -EACCES : -ENOENT;
-	if (e->kind == P_LINK && fd >= 0) {
+	if (e->kind == P_LINK && loc.fd >= 0) {
 		/* An fd link that does not name a path (a pipe): share the open file. */
-		struct file *f = fd_get(fd);
+		struct file *f = loc_file(&loc);
 		file_get(f);
 		*out = f;
 		return 0;
@@ -423,7 +508,7 @@ static int p_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 		s = kzalloc(sizeof(*s));
 		if (!s)
 			return -ENOMEM;
-		e->gen(s);
+		e->gen(s, loc.p);
 	} else if (flags & O_DIRECTORY && e->kind != P_DIR) {
 		return -ENOTDIR;
 	}
@@ -433,24 +518,26 @@ static int p_open(struct mount *m, const char *rel, int flags, mode_t mode, stru
 
 static int p_stat(struct mount *m, const char *rel, struct kstat *st)
 {
-	int fd;
-	const struct pent *e = pfind(rel, &fd);
+	struct ploc loc;
+	const struct pent *e = pfind(rel, &loc);
 	char buf[PATH_MAX];
 
 	(void)m;
 	if (!e)
 		return -ENOENT;
 	uint32_t mode = e->kind == P_DIR ? S_IFDIR | 0555 : e->kind == P_LINK ? S_IFLNK | 0777 : S_IFREG | 0444;
-	int len = e->kind == P_LINK ? link_target(e, fd, buf, sizeof(buf)) : 0;
-	kstat_fill(st, 4, (uint64_t)(e - table) + 2 + (fd >= 0 ? (uint64_t)fd << 8 : 0), mode,
-		   len > 0 ? (uint64_t)len : 0, e->kind == P_DIR ? 2 : 1, 0, 0, 0);
+	int len = e->kind == P_LINK ? link_target(e, &loc, buf, sizeof(buf)) : 0;
+	uint64_t ino = (uint64_t)(e - table) + 2 + (loc.fd >= 0 ? (uint64_t)loc.fd << 8 : 0);
+	if (strncmp(e->name, "P", 1) == 0 && loc.p != current->proc)
+		ino += (uint64_t)loc.p->pid << 32; /* each process's files are its own */
+	kstat_fill(st, 4, ino, mode, len > 0 ? (uint64_t)len : 0, e->kind == P_DIR ? 2 : 1, 0, 0, 0);
 	return 0;
 }
 
 static int p_readlink(struct mount *m, const char *rel, char *buf, size_t cap)
 {
-	int fd;
-	const struct pent *e = pfind(rel, &fd);
+	struct ploc loc;
+	const struct pent *e = pfind(rel, &loc);
 	char tmp[PATH_MAX];
 
 	(void)m;
@@ -458,7 +545,7 @@ static int p_readlink(struct mount *m, const char *rel, char *buf, size_t cap)
 		return -ENOENT;
 	if (e->kind != P_LINK)
 		return -EINVAL;
-	int n = link_target(e, fd, tmp, sizeof(tmp));
+	int n = link_target(e, &loc, tmp, sizeof(tmp));
 	if (n < 0)
 		return n;
 	n = (int)MIN((size_t)n, cap);

@@ -1,4 +1,4 @@
-/* The process model of issue 2: one process with one thread. */
+/* The process table, fd tables, thread creation and fork's bookkeeping. */
 #include <nto/hal.h>
 #include <nto/kernel.h>
 #include <nto/lock.h>
@@ -13,6 +13,7 @@ static struct proc first_proc;
 static struct thread first_thread;
 static struct mm first_mm;
 struct thread *current;
+struct proc *procs;
 
 struct file *fd_get(int fd)
 {
@@ -121,11 +122,47 @@ int fd_set_cloexec(int fd, bool on)
 	return 0;
 }
 
+#define PID_MAX 4194304 /* Linux's pid_max on 64-bit */
+
 static pid_t last_pid = 1;
+
+struct proc *proc_find(pid_t pid)
+{
+	for (struct proc *p = procs; p; p = p->next) {
+		if (p->pid == pid)
+			return p;
+	}
+	return NULL;
+}
+
+struct thread *thread_lookup(pid_t tid)
+{
+	for (struct proc *p = procs; p; p = p->next) {
+		for (struct thread *t = p->threads; t; t = t->next) {
+			if (t->tid == tid)
+				return t;
+		}
+	}
+	return NULL;
+}
+
+int threads_alive(void)
+{
+	int n = 0;
+
+	for (struct proc *p = procs; p; p = p->next)
+		n += p->nthreads;
+	return n;
+}
 
 pid_t pid_alloc(void)
 {
-	return ++last_pid;
+	/* A process keeps its pid after its first thread is gone, and a
+	 * zombie until it is reaped: skip both when the ids wrap. */
+	do {
+		last_pid = last_pid >= PID_MAX - 1 ? 2 : last_pid + 1;
+	} while (proc_find(last_pid) || thread_lookup(last_pid));
+	return last_pid;
 }
 
 struct thread *thread_find(pid_t tid)
@@ -137,43 +174,10 @@ struct thread *thread_find(pid_t tid)
 	return NULL;
 }
 
-int thread_create(const struct nto_regs *regs, uint64_t tls, pid_t tid, uptr clear_tid,
-		  struct thread **out)
+void thread_unlink(struct thread *t)
 {
-	struct proc *p = current->proc;
-	struct thread *t = kzalloc(sizeof(*t));
-	int r;
-
-	if (!t)
-		return -EAGAIN;
-	t->tid = tid;
-	t->clear_child_tid = clear_tid;
-	t->proc = p;
-	t->sigmask = current->sigmask;
-	t->altstack.ss_flags = SS_DISABLE; /* Linux clears it for a new thread */
-	t->tls = tls;
-	t->next = p->threads;
-	p->threads = t;
-	p->nthreads++;
-	r = hal_thread_start(p->mm->as, regs, tls, t);
-	if (r < 0) {
-		p->threads = t->next;
-		p->nthreads--;
-		kfree(t);
-		return -EAGAIN;
-	}
-	*out = t;
-	return 0;
-}
-
-__noreturn void thread_exit(int status)
-{
-	struct thread *t = current;
 	struct proc *p = t->proc;
 
-	if (p->nthreads == 1)
-		proc_exit((status & 0xff) << 8);
-	thread_exit_cleanup(t);
 	for (struct thread **pp = &p->threads; *pp; pp = &(*pp)->next) {
 		if (*pp == t) {
 			*pp = t->next;
@@ -181,12 +185,61 @@ __noreturn void thread_exit(int status)
 		}
 	}
 	p->nthreads--;
-	sched_wake_all(); /* an execve may wait for the others to be gone */
-	if (t != &first_thread)
+}
+
+int thread_create(struct proc *p, const struct thread_start *s, struct thread **out)
+{
+	struct thread *t = kzalloc(sizeof(*t));
+
+	if (!t)
+		return -EAGAIN;
+	t->tid = s->tid;
+	t->clear_child_tid = s->clear_tid;
+	t->proc = p;
+	t->sigmask = s->sigmask;
+	t->altstack = s->altstack;
+	t->tls = s->tls;
+	t->next = p->threads;
+	p->threads = t;
+	p->nthreads++;
+	if (hal_thread_start(p->mm->as, s->regs, s->tls, t) < 0) {
+		thread_unlink(t);
 		kfree(t);
-	current = NULL;
-	core_unlock();
-	hal_thread_exit();
+		return -EAGAIN;
+	}
+	*out = t;
+	return 0;
+}
+
+/* Appends p to the process table (the order wait scans children in). */
+static void proc_link(struct proc *p)
+{
+	struct proc **pp = &procs;
+
+	while (*pp)
+		pp = &(*pp)->next;
+	p->next = NULL;
+	*pp = p;
+}
+
+static void proc_unlink(struct proc *p)
+{
+	for (struct proc **pp = &procs; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			return;
+		}
+	}
+}
+
+static void init_limits(struct proc *p)
+{
+	for (int i = 0; i < RLIM_NLIMITS; i++)
+		p->rlim[i].rlim_cur = p->rlim[i].rlim_max = RLIM_INFINITY;
+	p->rlim[RLIMIT_NOFILE].rlim_cur = 1024;
+	p->rlim[RLIMIT_NOFILE].rlim_max = 1048576;
+	p->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
+	p->rlim[RLIMIT_CORE].rlim_cur = 0;
 }
 
 int proc_init_first(void)
@@ -198,16 +251,13 @@ int proc_init_first(void)
 	p->umask = 022;
 	p->mm = &first_mm;
 	p->cwd = kstrdup("/");
-	for (int i = 0; i < RLIM_NLIMITS; i++)
-		p->rlim[i].rlim_cur = p->rlim[i].rlim_max = RLIM_INFINITY;
-	p->rlim[RLIMIT_NOFILE].rlim_cur = 1024;
-	p->rlim[RLIMIT_NOFILE].rlim_max = 1048576;
-	p->rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
-	p->rlim[RLIMIT_CORE].rlim_cur = 0;
+	p->exit_signal = SIGCHLD;
+	init_limits(p);
 	first_thread.tid = 1;
 	first_thread.proc = p;
 	p->threads = &first_thread;
 	p->nthreads = 1;
+	proc_link(p);
 	current = &first_thread;
 	hal_thread_set_self(&first_thread);
 	/* The first thread holds the core lock from boot until it enters the program. */
@@ -215,18 +265,145 @@ int proc_init_first(void)
 	return p->cwd ? 0 : -ENOMEM;
 }
 
-__noreturn void proc_exit(int wstatus)
+#define CMDLINE_MAX 4096
+
+void proc_set_cmdline(struct proc *p, const char *const *argv)
+{
+	size_t n = 0;
+	char *c = kmalloc(CMDLINE_MAX);
+
+	for (size_t i = 0; c && argv && argv[i] && n < CMDLINE_MAX; i++) {
+		size_t len = MIN(strlen(argv[i]) + 1, CMDLINE_MAX - n);
+		memcpy(c + n, argv[i], len);
+		n += len;
+	}
+	kfree(p->cmdline);
+	p->cmdline = c;
+	p->cmdline_len = c ? n : 0;
+}
+
+/* Copies the parent's descriptors: each open file gets one more reference. */
+static int fdt_dup(struct fdtable *dst, const struct fdtable *src)
+{
+	if (src->cap && fdt_grow(dst, src->cap - 1) < 0)
+		return -ENOMEM;
+	for (int fd = 0; fd < src->cap; fd++) {
+		if (!src->files[fd])
+			continue;
+		file_get(src->files[fd]);
+		dst->files[fd] = src->files[fd];
+		dst->cloexec[fd] = src->cloexec[fd];
+	}
+	return 0;
+}
+
+/* Closes every descriptor of a table that is not current's (a child that
+ * never ran holds no locks). */
+static void fdt_drop(struct fdtable *t)
+{
+	for (int fd = 0; fd < t->cap; fd++) {
+		if (t->files[fd])
+			file_put(t->files[fd]);
+	}
+	kfree(t->files);
+	kfree(t->cloexec);
+	*t = (struct fdtable){0};
+}
+
+/* Frees what a process owns in the core besides its threads and memory. */
+static void proc_free(struct proc *p)
+{
+	kfree(p->cwd);
+	kfree(p->exe);
+	kfree(p->cmdline);
+	kfree(p->mm);
+	kfree(p);
+}
+
+static char *strdup_or_null(const char *s)
+{
+	return s ? kstrdup(s) : NULL;
+}
+
+/* The state fork copies, apart from descriptors and memory. */
+static void copy_state(struct proc *c, const struct proc *parent)
+{
+	c->ppid = parent->pid;
+	c->parent = (struct proc *)parent;
+	c->pgid = parent->pgid;
+	c->sid = parent->sid;
+	c->umask = parent->umask;
+	memcpy(c->rlim, parent->rlim, sizeof(c->rlim));
+	memcpy(c->sigact, parent->sigact, sizeof(c->sigact));
+	memcpy(c->comm, parent->comm, sizeof(c->comm));
+	c->arg_start = parent->arg_start;
+	c->arg_end = parent->arg_end;
+	c->env_start = parent->env_start;
+	c->env_end = parent->env_end;
+	c->cwd = kstrdup(parent->cwd);
+	c->exe = strdup_or_null(parent->exe);
+	if (parent->cmdline && (c->cmdline = kmalloc(parent->cmdline_len + 1))) {
+		memcpy(c->cmdline, parent->cmdline, parent->cmdline_len);
+		c->cmdline_len = parent->cmdline_len;
+	}
+}
+
+int proc_fork(pid_t pid, int exit_signal, struct proc **out)
+{
+	struct proc *parent = current->proc;
+	struct proc *c = kzalloc(sizeof(*c));
+
+	if (!c)
+		return -ENOMEM;
+	c->pid = pid;
+	c->exit_signal = exit_signal;
+	copy_state(c, parent);
+	c->mm = kzalloc(sizeof(*c->mm));
+	if (!c->cwd || (parent->exe && !c->exe) || !c->mm || mm_dup(c->mm, parent->mm) < 0) {
+		proc_free(c);
+		return -ENOMEM;
+	}
+	if (fdt_dup(&c->fdt, &parent->fdt) < 0) {
+		mm_forget(c->mm);
+		fdt_drop(&c->fdt);
+		proc_free(c);
+		return -ENOMEM;
+	}
+	proc_link(c);
+	*out = c;
+	return 0;
+}
+
+void proc_unfork(struct proc *p)
+{
+	proc_unlink(p);
+	fdt_drop(&p->fdt);
+	mm_forget(p->mm);
+	proc_free(p);
+}
+
+void proc_reap(struct proc *p)
+{
+	KASSERT(p->state == PS_ZOMBIE && p != &first_proc);
+	proc_unlink(p);
+	proc_free(p);
+}
+
+void thread_free(struct thread *t)
+{
+	if (t != &first_thread)
+		kfree(t);
+}
+
+void proc_close_files(void)
 {
 	struct fdtable *t = &current->proc->fdt;
 
-	/* Shared file mappings reach their files before the files close. */
-	filemap_writeback(current->proc->mm, current->proc->mm->user_min,
-			  current->proc->mm->user_max - current->proc->mm->user_min);
 	for (int fd = 0; fd < t->cap; fd++) {
 		if (t->files[fd])
 			fd_close(fd);
 	}
-	if (wstatus & 0x7f)
-		hal_exit(128 + (wstatus & 0x7f));
-	hal_exit((wstatus >> 8) & 0xff);
+	kfree(t->files);
+	kfree(t->cloexec);
+	*t = (struct fdtable){0};
 }

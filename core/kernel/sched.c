@@ -40,8 +40,8 @@ void core_unlock(void)
 	__atomic_store_n(&lock_word, 0, __ATOMIC_RELEASE);
 }
 
-/* The only thread waits for what nothing can bring: Linux would wait
- * forever, and so do we, but say so once. */
+/* The only thread of all waits for what nothing can bring: Linux would
+ * wait forever, and so do we, but say so once. */
 static void warn_forever(void)
 {
 	static bool said;
@@ -51,24 +51,41 @@ static void warn_forever(void)
 	said = true;
 }
 
-int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline)
+/* Drops the core lock until a wake, a signal or timeout_ns (< 0: none). */
+static void block(int64_t timeout_ns)
 {
 	struct thread *me = current;
 
+	if (timeout_ns < 0 && threads_alive() == 1 && !timers_armed())
+		warn_forever();
+	me->state = T_BLOCKED;
+	core_unlock();
+	hal_thread_wait(timeout_ns);
+	core_lock();
+	me->state = T_RUNNING;
+}
+
+int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline)
+{
 	for (;;) {
 		if (cond(arg))
 			return 0;
-		if (signal_pending_unblocked() || me->killed)
+		if (signal_pending_unblocked() || current->killed)
 			return -EINTR;
 		if (deadline >= 0 && ktime_mono() >= deadline)
 			return -ETIMEDOUT;
-		if (me->proc->nthreads == 1 && deadline < 0 && !timers_armed())
-			warn_forever();
-		me->state = T_BLOCKED;
-		core_unlock();
-		hal_thread_wait(deadline < 0 ? -1 : MAX(0, deadline - ktime_mono()));
-		core_lock();
-		me->state = T_RUNNING;
+		block(deadline < 0 ? -1 : MAX(0, deadline - ktime_mono()));
+	}
+}
+
+int sched_wait_killable(bool (*cond)(void *arg), void *arg)
+{
+	for (;;) {
+		if (cond(arg))
+			return 0;
+		if (current->killed || signal_fatal_pending())
+			return -EINTR;
+		block(-1);
 	}
 }
 
@@ -80,30 +97,24 @@ void sched_wake(struct thread *t)
 
 void sched_wake_all(void)
 {
-	for (struct thread *t = current->proc->threads; t; t = t->next) {
-		if (t != current)
-			sched_wake(t);
+	for (struct proc *p = procs; p; p = p->next) {
+		for (struct thread *t = p->threads; t; t = t->next) {
+			if (t != current)
+				sched_wake(t);
+		}
 	}
 }
 
 int sched_pause(int64_t ns)
 {
-	struct thread *me = current;
-
 	if (signal_pending_unblocked())
 		return -EINTR;
-	me->state = T_BLOCKED;
-	core_unlock();
-	hal_thread_wait(ns);
-	core_lock();
-	me->state = T_RUNNING;
+	block(ns);
 	return signal_pending_unblocked() ? -EINTR : 0;
 }
 
 int sched_sleep_until(int64_t deadline)
 {
-	struct thread *me = current;
-
 	/* A sleep can always end (time passes), so it never counts as a deadlock. */
 	for (;;) {
 		if (signal_pending_unblocked())
@@ -111,10 +122,6 @@ int sched_sleep_until(int64_t deadline)
 		int64_t now = ktime_mono();
 		if (now >= deadline)
 			return 0;
-		me->state = T_BLOCKED;
-		core_unlock();
-		hal_thread_wait(deadline - now);
-		core_lock();
-		me->state = T_RUNNING;
+		block(deadline - now);
 	}
 }

@@ -1,4 +1,5 @@
-/* Signal state and default actions. Frames are built by the ISA code. */
+/* Signal state, routing between processes, default actions, stop and
+ * continue. Frames are built by the ISA code. */
 #include <nto/hal.h>
 #include <nto/kernel.h>
 #include <nto/mm.h>
@@ -14,6 +15,8 @@ static const char *const names[] = {
 	"SIGWINCH", "SIGIO",   "SIGPWR",  "SIGSYS",
 };
 
+#define STOP_SIGS (SIGBIT(SIGSTOP) | SIGBIT(SIGTSTP) | SIGBIT(SIGTTIN) | SIGBIT(SIGTTOU))
+
 const char *signal_name(int signo)
 {
 	if (signo > 0 && signo < (int)ARRAY_SIZE(names))
@@ -24,16 +27,24 @@ const char *signal_name(int signo)
 /* Default action is to ignore the signal. */
 static bool default_ignores(int signo)
 {
-	return signo == SIGCHLD || signo == SIGURG || signo == SIGWINCH || signo == SIGCONT ||
-	       signo == SIGSTOP || signo == SIGTSTP || signo == SIGTTIN || signo == SIGTTOU;
+	return signo == SIGCHLD || signo == SIGURG || signo == SIGWINCH || signo == SIGCONT;
+}
+
+static bool is_stop(int signo)
+{
+	return (STOP_SIGS & SIGBIT(signo)) != 0;
 }
 
 __noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr)
 {
-	if (have_addr)
-		klog("program killed by %s at 0x%lx", signal_name(signo), addr);
-	else
-		klog("program killed by %s", signal_name(signo));
+	/* Only the first program's death is news: the rest die silently, as
+	 * on Linux, and their parent learns it from wait. */
+	if (current->proc->pid == 1) {
+		if (have_addr)
+			klog("program killed by %s at 0x%lx", signal_name(signo), addr);
+		else
+			klog("program killed by %s", signal_name(signo));
+	}
 	proc_exit(signo);
 }
 
@@ -41,39 +52,107 @@ __noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr)
 #define RT_QUEUE_MAX 1024
 
 /* Queues signo on a pending set, counting repeats of real-time signals. */
-static void queue(ksigset_t *pending, uint16_t *rtq, int signo)
+static void queue(struct sigpending *sp, int signo, const struct ksiginfo *info)
 {
-	if (signo >= SIGRTMIN_K && (*pending & SIGBIT(signo)) && rtq[signo] < RT_QUEUE_MAX)
-		rtq[signo]++;
-	*pending |= SIGBIT(signo);
+	if (signo >= SIGRTMIN_K && (sp->set & SIGBIT(signo)) && sp->queued[signo] < RT_QUEUE_MAX)
+		sp->queued[signo]++;
+	sp->set |= SIGBIT(signo);
+	sp->info[signo] = *info;
 }
 
-/* Picks the thread that takes a process-directed signal: one that does
- * not block it, preferring the caller. */
-static struct thread *taker(int signo)
+static void unqueue_mask(struct sigpending *sp, ksigset_t mask)
 {
-	if (!(current->sigmask & SIGBIT(signo)))
+	sp->set &= ~mask;
+	for (int s = SIGRTMIN_K; s <= NSIG; s++) {
+		if (mask & SIGBIT(s))
+			sp->queued[s] = 0;
+	}
+}
+
+void signal_discard(struct proc *p, ksigset_t mask)
+{
+	unqueue_mask(&p->pending, mask);
+	for (struct thread *t = p->threads; t; t = t->next)
+		unqueue_mask(&t->pending, mask);
+}
+
+/* Picks the thread of p that takes a process-directed signal: one that
+ * does not block it, preferring the caller. */
+static struct thread *taker(struct proc *p, int signo)
+{
+	if (current && current->proc == p && !(current->sigmask & SIGBIT(signo)))
 		return current;
-	for (struct thread *t = current->proc->threads; t; t = t->next) {
+	for (struct thread *t = p->threads; t; t = t->next) {
 		if (!(t->sigmask & SIGBIT(signo)))
 			return t;
 	}
 	return NULL;
 }
 
-void signal_send(struct thread *t, int signo)
+static void wake_threads(struct proc *p)
 {
-	struct proc *p = current->proc;
+	for (struct thread *t = p->threads; t; t = t->next) {
+		if (t != current)
+			sched_wake(t);
+	}
+}
 
+void signal_notify_parent(struct proc *p, int sig, int code, int status)
+{
+	struct proc *parent = p->parent;
+
+	if (!parent || parent->state != PS_ALIVE)
+		return;
+	if (sig) {
+		struct ksiginfo info = {.code = code, .pid = p->pid, .uid = 0};
+		info.val = (uint64_t)(uint32_t)status;
+		signal_post(parent, NULL, sig, &info);
+	}
+	wake_threads(parent); /* a thread may wait in wait4 */
+}
+
+void signal_notify_stop(struct proc *p, int code, int status)
+{
+	struct proc *parent = p->parent;
+	bool quiet = parent && (parent->sigact[SIGCHLD].flags & SA_NOCLDSTOP);
+
+	signal_notify_parent(p, quiet ? 0 : SIGCHLD, code, status);
+}
+
+/* SIGCONT: the stopped process runs again, and its parent hears of it. */
+static void proc_continue(struct proc *p)
+{
+	p->stopped = false;
+	p->report = REPORT_CONTINUED;
+	signal_notify_stop(p, CLD_CONTINUED, SIGCONT);
+	wake_threads(p);
+}
+
+/* What Linux does when the signal is sent, before anyone takes it. */
+static void on_send(struct proc *p, int signo)
+{
+	if (is_stop(signo)) {
+		signal_discard(p, SIGBIT(SIGCONT));
+	} else if (signo == SIGCONT) {
+		signal_discard(p, STOP_SIGS);
+		if (p->stopped)
+			proc_continue(p);
+	} else if (signo == SIGKILL && p->stopped) {
+		wake_threads(p); /* to die: a stop does not hold off SIGKILL */
+	}
+}
+
+void signal_post(struct proc *p, struct thread *t, int signo, const struct ksiginfo *info)
+{
+	if (p->state != PS_ALIVE)
+		return;
+	on_send(p, signo);
 	if (p->sigact[signo].handler == SIG_IGN && signo != SIGKILL)
 		return;
-	if (t)
-		queue(&t->pending, p->rt_queued, signo);
-	else
-		queue(&p->pending, p->rt_queued, signo);
+	queue(t ? &t->pending : &p->pending, signo, info);
 	/* Make the thread that will take it notice: wake it if it sleeps in
 	 * the core, interrupt it if it runs program code. */
-	struct thread *who = t ? t : taker(signo);
+	struct thread *who = t ? t : taker(p, signo);
 	if (who && who != current) {
 		sched_wake(who);
 		if (who->state == T_RUNNING)
@@ -81,19 +160,64 @@ void signal_send(struct thread *t, int signo)
 	}
 }
 
+void signal_send(struct thread *t, int signo)
+{
+	struct ksiginfo info = {.code = t ? SI_TKILL : SI_USER, .pid = current->proc->pid};
+
+	signal_post(t ? t->proc : current->proc, t, signo, &info);
+}
+
 void signal_raise_self(int signo)
 {
-	signal_send(current, signo);
+	struct ksiginfo info = {.code = SI_USER, .pid = current->proc->pid};
+
+	signal_post(current->proc, current, signo, &info);
 }
 
 bool signal_pending_unblocked(void)
 {
-	return ((current->pending | current->proc->pending) & ~current->sigmask) != 0;
+	return ((current->pending.set | current->proc->pending.set) & ~current->sigmask) != 0;
 }
 
-/* Acts on one signal: ignore, default action, or a handler frame. */
+bool signal_fatal_pending(void)
+{
+	return ((current->pending.set | current->proc->pending.set) & SIGBIT(SIGKILL)) != 0;
+}
+
+/* A stop signal's default action: the whole process stops. The others
+ * notice on their way out of the core (kicked if they run program code). */
+static void proc_stop(int signo)
+{
+	struct proc *p = current->proc;
+
+	if (p->stopped)
+		return;
+	p->stopped = true;
+	p->stop_sig = signo;
+	p->report = REPORT_STOPPED;
+	signal_notify_stop(p, CLD_STOPPED, signo);
+	for (struct thread *t = p->threads; t; t = t->next) {
+		if (t != current && t->state == T_RUNNING)
+			hal_thread_kick(t);
+	}
+}
+
+static bool resumed(void *arg)
+{
+	(void)arg;
+	return !current->proc->stopped;
+}
+
+/* Waits while the process is stopped: only SIGCONT or SIGKILL end it. */
+static void stop_wait(void)
+{
+	sched_wait_killable(resumed, NULL);
+	if (current->killed)
+		thread_exit(0);
+}
+
 /* Acts on one signal; returns true if a handler frame was built. */
-static bool deliver_one(struct nto_regs *regs, int signo, int code, uint64_t addr, bool fault)
+static bool deliver_one(struct nto_regs *regs, int signo, const struct ksiginfo *info, bool fault)
 {
 	struct ksigaction *act = &current->proc->sigact[signo];
 	ksigset_t old = current->restore_mask ? current->saved_mask : current->sigmask;
@@ -102,9 +226,16 @@ static bool deliver_one(struct nto_regs *regs, int signo, int code, uint64_t add
 	if (act->handler == SIG_IGN && !fault)
 		return false;
 	if (act->handler == SIG_DFL || act->handler == SIG_IGN) {
+		if (!fault && is_stop(signo)) {
+			/* The terminal's stops do nothing to an orphaned group
+			 * (nobody could continue it), as POSIX says. */
+			if (signo == SIGSTOP || !pgrp_orphaned(current->proc->pgid))
+				proc_stop(signo);
+			return false;
+		}
 		if (default_ignores(signo) && !fault)
 			return false;
-		proc_kill_by_signal(signo, addr, fault);
+		proc_kill_by_signal(signo, info->addr, fault);
 	}
 	sp = regs_sp(regs);
 	if ((act->flags & SA_ONSTACK) && !(current->altstack.ss_flags & SS_DISABLE) &&
@@ -113,8 +244,8 @@ static bool deliver_one(struct nto_regs *regs, int signo, int code, uint64_t add
 		if (sp < lo || sp >= lo + current->altstack.ss_size)
 			sp = lo + current->altstack.ss_size;
 	}
-	if (arch_signal_frame(regs, signo, act, old, code, addr, sp) < 0)
-		proc_kill_by_signal(SIGSEGV, addr, true);
+	if (arch_signal_frame(regs, signo, act, old, info, sp) < 0)
+		proc_kill_by_signal(SIGSEGV, fault ? info->addr : 0, true);
 	current->restore_mask = false;
 	current->sigmask = old | act->mask;
 	if (!(act->flags & SA_NODEFER))
@@ -125,15 +256,13 @@ static bool deliver_one(struct nto_regs *regs, int signo, int code, uint64_t add
 	return true;
 }
 
-/* Takes one pending signal off a set (a queued real-time one stays). */
-void signal_take(ksigset_t *pending, int s)
+void signal_take(struct sigpending *sp, int s, struct ksiginfo *info)
 {
-	uint16_t *rtq = current->proc->rt_queued;
-
-	if (rtq[s])
-		rtq[s]--;
+	*info = sp->info[s];
+	if (sp->queued[s])
+		sp->queued[s]--;
 	else
-		*pending &= ~SIGBIT(s);
+		sp->set &= ~SIGBIT(s);
 }
 
 void signal_mask_until_delivery(ksigset_t mask)
@@ -154,29 +283,41 @@ static void interrupted(struct nto_regs *regs, long *ret, const struct ksigactio
 	*ret = 0;
 }
 
+/* Takes signal s if it is pending for the thread or its process. */
+static bool take_pending(int s, struct ksiginfo *info)
+{
+	if (current->pending.set & SIGBIT(s))
+		signal_take(&current->pending, s, info);
+	else if (current->proc->pending.set & SIGBIT(s))
+		signal_take(&current->proc->pending, s, info);
+	else
+		return false;
+	return true;
+}
+
 void signal_deliver_pending(struct nto_regs *regs, long ret)
 {
+	struct proc *p = current->proc;
+	struct ksiginfo info;
+
 	/* The common case on every syscall: nothing to do. */
-	if (!((current->pending | current->proc->pending) & ~current->sigmask) &&
-	    ret != -ERESTARTSYS && ret != -ERESTARTNOHAND && !current->restore_mask)
+	if (!((current->pending.set | p->pending.set) & ~current->sigmask) &&
+	    ret != -ERESTARTSYS && ret != -ERESTARTNOHAND && !current->restore_mask && !p->stopped)
 		return;
 	for (int s = 1; s <= NSIG; s++) {
-		ksigset_t bit = SIGBIT(s);
-		if (current->sigmask & bit)
-			continue;
-		if (current->pending & bit)
-			signal_take(&current->pending, s);
-		else if (current->proc->pending & bit)
-			signal_take(&current->proc->pending, s);
-		else
+		if (p->stopped)
+			stop_wait();
+		if ((current->sigmask & SIGBIT(s)) || !take_pending(s, &info))
 			continue;
 		/* Decide the interrupted call's fate before the frame saves regs. */
-		struct ksigaction act = current->proc->sigact[s];
+		struct ksigaction act = p->sigact[s];
 		bool handler = act.handler != SIG_DFL && act.handler != SIG_IGN;
 		if (handler)
 			interrupted(regs, &ret, &act);
-		deliver_one(regs, s, 0 /* SI_USER */, 0, false);
+		deliver_one(regs, s, &info, false);
 	}
+	if (p->stopped)
+		stop_wait();
 	/* No handler ran: an interrupted call just runs again. */
 	if (ret == -ERESTARTSYS || ret == -ERESTARTNOHAND)
 		regs_restart_syscall(regs);
@@ -186,19 +327,32 @@ void signal_deliver_pending(struct nto_regs *regs, long ret)
 	}
 }
 
+void siginfo_fill(void *out, int signo, const struct ksiginfo *info)
+{
+	int32_t *w = out;
+
+	memset(out, 0, 128);
+	w[0] = signo;
+	w[2] = info->code;
+	/* The union starts at byte 16 on 64-bit Linux, laid out as ksiginfo's. */
+	memcpy(&w[4], (const char *)info + offsetof(struct ksiginfo, pid), 16);
+}
+
 #define SEGV_MAPERR 1
 #define SEGV_ACCERR 2
 
 static void fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
 {
+	struct ksiginfo info = {.code = code, .addr = addr};
+
 	/* The core owns the map, so it, not the host, knows which kind of
 	 * SIGSEGV this is. */
 	if (signo == SIGSEGV && code > 0)
-		code = vm_find(current->proc->mm, addr) ? SEGV_ACCERR : SEGV_MAPERR;
+		info.code = vm_find(current->proc->mm, addr) ? SEGV_ACCERR : SEGV_MAPERR;
 	/* A blocked or ignored synchronous fault cannot be deferred: Linux kills. */
 	if (current->sigmask & SIGBIT(signo))
 		proc_kill_by_signal(signo, addr, true);
-	deliver_one(regs, signo, code, addr, true);
+	deliver_one(regs, signo, &info, true);
 }
 
 void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)

@@ -1,8 +1,10 @@
 /*
- * Timers. Each armed timer has a deadline on the monotonic clock; the
- * earliest is handed to the platform (hal_timer_arm), which makes some
- * thread enter the core when it passes. Whoever takes the core lock then
- * fires what is due (timers_check) by raising the timer's signal.
+ * Timers, per process. Each armed timer has a deadline on the monotonic
+ * clock; the earliest of all processes' is handed to the platform
+ * (hal_timer_arm), which makes some thread enter the core when it passes.
+ * Whoever takes the core lock then fires what is due (timers_check) by
+ * sending the timer's signal to the process that owns it. fork does not
+ * copy timers; execve keeps ITIMER_REAL (alarm) and deletes POSIX timers.
  */
 #include <nto/hal.h>
 #include <nto/kernel.h>
@@ -27,22 +29,65 @@ struct ktimer {
 	int64_t deadline; /* monotonic ns; 0 = disarmed */
 	int64_t interval;
 	int overrun;
+	uint64_t value; /* sigev_value, for the siginfo */
 };
 
-/* Slot 0 is ITIMER_REAL (alarm, setitimer); POSIX timers use 1.. */
-static struct ktimer timers[MAX_TIMERS + 1];
-static int64_t next_deadline; /* earliest armed deadline, 0 if none */
+/* A process's timers: slot 0 is ITIMER_REAL (alarm, setitimer); POSIX
+ * timers use 1.. */
+static int64_t next_deadline; /* earliest armed deadline of all, 0 if none */
 
 static void rearm_platform(void)
 {
 	int64_t next = 0;
 
-	for (int i = 0; i <= MAX_TIMERS; i++) {
-		if (timers[i].used && timers[i].deadline && (!next || timers[i].deadline < next))
-			next = timers[i].deadline;
+	for (struct proc *p = procs; p; p = p->next) {
+		for (int i = 0; p->timers && i <= MAX_TIMERS; i++) {
+			struct ktimer *t = &p->timers[i];
+			if (t->used && t->deadline && (!next || t->deadline < next))
+				next = t->deadline;
+		}
 	}
 	next_deadline = next;
 	hal_timer_arm(next);
+}
+
+/* The calling process's timers, made on first use (NULL: out of memory). */
+static struct ktimer *my_timers(void)
+{
+	struct proc *p = current->proc;
+
+	if (!p->timers)
+		p->timers = kzalloc(sizeof(struct ktimer) * (MAX_TIMERS + 1));
+	return p->timers;
+}
+
+void timers_release(struct proc *p)
+{
+	kfree(p->timers);
+	p->timers = NULL;
+	rearm_platform();
+}
+
+void timers_exec(struct proc *p)
+{
+	for (int i = 1; p->timers && i <= MAX_TIMERS; i++)
+		p->timers[i] = (struct ktimer){0};
+	rearm_platform();
+}
+
+/* Sends timer i of p its signal: alarm's as the kernel's, POSIX ones
+ * with their id, overrun count and value. */
+static void fire(struct proc *p, int i)
+{
+	struct ktimer *t = &p->timers[i];
+	struct ksiginfo info = {.code = i ? SI_TIMER : SI_KERNEL};
+
+	if (i) {
+		info.pid = i - 1;
+		info.uid = t->overrun;
+		info.val = t->value;
+	}
+	signal_post(p, NULL, t->signo, &info);
 }
 
 bool timers_armed(void)
@@ -59,18 +104,20 @@ void timers_check(void)
 	now = ktime_mono();
 	if (now < next_deadline)
 		return;
-	for (int i = 0; i <= MAX_TIMERS; i++) {
-		struct ktimer *t = &timers[i];
-		if (!t->used || !t->deadline || t->deadline > now)
-			continue;
-		if (t->notify)
-			signal_send(NULL, t->signo);
-		if (t->interval) {
-			int64_t missed = (now - t->deadline) / t->interval;
-			t->overrun = (int)MIN(missed, (int64_t)INT32_MAX);
-			t->deadline += (missed + 1) * t->interval;
-		} else {
-			t->deadline = 0;
+	for (struct proc *p = procs; p; p = p->next) {
+		for (int i = 0; p->timers && i <= MAX_TIMERS; i++) {
+			struct ktimer *t = &p->timers[i];
+			if (!t->used || !t->deadline || t->deadline > now)
+				continue;
+			if (t->interval) {
+				int64_t missed = (now - t->deadline) / t->interval;
+				t->overrun = (int)MIN(missed, (int64_t)INT32_MAX);
+				t->deadline += (missed + 1) * t->interval;
+			} else {
+				t->deadline = 0;
+			}
+			if (t->notify)
+				fire(p, i);
 		}
 	}
 	rearm_platform();
@@ -127,12 +174,30 @@ static struct timeval ns_tv(int64_t ns)
 	return (struct timeval){us / 1000000, us % 1000000};
 }
 
-static void real_timer_init(void)
+/* The process's ITIMER_REAL (NULL: out of memory). */
+static struct ktimer *real_timer(void)
 {
-	timers[0].used = true;
-	timers[0].notify = true;
-	timers[0].signo = SIGALRM;
-	timers[0].clock = CLOCK_REALTIME;
+	struct ktimer *t = my_timers();
+
+	if (t) {
+		t->used = true;
+		t->notify = true;
+		t->signo = SIGALRM;
+		t->clock = CLOCK_REALTIME;
+	}
+	return t;
+}
+
+/* The value getitimer reports: rounded up, so a running timer never reads 0. */
+static struct itimerval_k itimer_value(const struct ktimer *t)
+{
+	struct itimerval_k v = {{0, 0}, {0, 0}};
+
+	if (t) {
+		v.interval = ns_tv(t->interval);
+		v.value = t->deadline ? ns_tv(left_of(t)) : (struct timeval){0, 0};
+	}
+	return v;
 }
 
 long sys_getitimer(int which, void __user *ucur)
@@ -143,17 +208,14 @@ long sys_getitimer(int which, void __user *ucur)
 		return -EINVAL;
 	if (which != ITIMER_REAL)
 		return -EINVAL; /* virtual and profiling time are not kept */
-	real_timer_init();
-	v.interval = ns_tv(timers[0].interval);
-	v.value = ns_tv(left_of(&timers[0]));
-	if (!timers[0].deadline)
-		v.value = (struct timeval){0, 0};
+	v = itimer_value(current->proc->timers);
 	return copy_to_user(ucur, &v, sizeof(v));
 }
 
 long sys_setitimer(int which, const void __user *unew, void __user *uold)
 {
 	struct itimerval_k v, old;
+	struct ktimer *t;
 
 	if (which < 0 || which > 2)
 		return -EINVAL;
@@ -165,26 +227,28 @@ long sys_setitimer(int which, const void __user *unew, void __user *uold)
 		     v.interval.tv_usec >= 1000000 || v.value.tv_sec < 0 || v.interval.tv_sec < 0))
 		return -EINVAL;
 	if (uold) {
-		real_timer_init();
-		old.interval = ns_tv(timers[0].interval);
-		old.value = timers[0].deadline ? ns_tv(left_of(&timers[0])) : (struct timeval){0, 0};
+		old = itimer_value(current->proc->timers);
 		if (copy_to_user(uold, &old, sizeof(old)) < 0)
 			return -EFAULT;
 	}
 	if (unew) {
-		real_timer_init();
-		arm(&timers[0], tv_ns(&v.value), v.value.tv_sec || v.value.tv_usec ? tv_ns(&v.interval) : 0);
+		t = real_timer();
+		if (!t)
+			return -ENOMEM;
+		arm(t, tv_ns(&v.value), v.value.tv_sec || v.value.tv_usec ? tv_ns(&v.interval) : 0);
 	}
 	return 0;
 }
 
 long sys_alarm(unsigned int seconds)
 {
+	struct ktimer *t = real_timer();
 	int64_t left;
 
-	real_timer_init();
-	left = timers[0].deadline ? left_of(&timers[0]) : 0;
-	arm(&timers[0], (int64_t)seconds * NSEC, 0);
+	if (!t)
+		return -ENOMEM;
+	left = t->deadline ? left_of(t) : 0;
+	arm(t, (int64_t)seconds * NSEC, 0);
 	/* alarm() reports whole seconds left, rounded to nearest, at least 1. */
 	return left ? MAX((int64_t)1, (left + NSEC / 2) / NSEC) : 0;
 }
@@ -210,6 +274,9 @@ long sys_timer_create(int clock, const void __user *usev, int __user *uid)
 		return ev.notify == SIGEV_THREAD_ID ? -EINVAL : -EINVAL;
 	if (ev.notify == SIGEV_SIGNAL && (ev.signo < 1 || ev.signo > NSIG))
 		return -EINVAL;
+	struct ktimer *timers = my_timers();
+	if (!timers)
+		return -ENOMEM;
 	for (id = 1; id <= MAX_TIMERS && timers[id].used; id++)
 		;
 	if (id > MAX_TIMERS)
@@ -217,13 +284,16 @@ long sys_timer_create(int clock, const void __user *usev, int __user *uid)
 	int kid = id - 1; /* Linux numbers a process's timers from 0 */
 	if (copy_to_user(uid, &kid, sizeof(kid)) < 0)
 		return -EFAULT;
-	timers[id] = (struct ktimer){true, clock, ev.signo, ev.notify == SIGEV_SIGNAL, 0, 0, 0};
+	timers[id] = (struct ktimer){true, clock, ev.signo, ev.notify == SIGEV_SIGNAL, 0, 0, 0,
+				     ev.value};
 	return 0;
 }
 
 static struct ktimer *timer_of(int kid)
 {
-	if (kid < 0 || kid >= MAX_TIMERS || !timers[kid + 1].used)
+	struct ktimer *timers = current->proc->timers;
+
+	if (!timers || kid < 0 || kid >= MAX_TIMERS || !timers[kid + 1].used)
 		return NULL;
 	return &timers[kid + 1];
 }

@@ -201,6 +201,7 @@ static int build_stack(const struct elf_info *in, uint64_t bias, uint64_t base,
 	current->proc->arg_end = envc ? ptrs[argc + 1] : fn;
 	current->proc->env_start = envc ? ptrs[argc + 1] : fn;
 	current->proc->env_end = fn;
+	proc_set_cmdline(current->proc, argv);
 	uptr plat = push_bytes(&s, NTO_ARCH_NAME, sizeof(NTO_ARCH_NAME));
 	hal_random(rnd, sizeof(rnd));
 	uptr rand = push_bytes(&s, rnd, sizeof(rnd));

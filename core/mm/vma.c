@@ -56,6 +56,20 @@ bool vm_accessible(struct mm *mm, uptr addr, size_t len, int prot)
 	return addr >= end;
 }
 
+/* A copy of v's record, with its own name and file reference. */
+static struct vma *vma_clone(const struct vma *v)
+{
+	struct vma *n = kmalloc(sizeof(*n));
+
+	if (!n)
+		return NULL;
+	*n = *v;
+	n->name = v->name ? kstrdup(v->name) : NULL;
+	if (n->file)
+		file_get(n->file);
+	return n;
+}
+
 /* Splits the vma containing addr so that a vma starts exactly at addr. */
 static int split_at(struct mm *mm, uptr addr)
 {
@@ -63,13 +77,9 @@ static int split_at(struct mm *mm, uptr addr)
 
 	if (!v || v->start == addr)
 		return 0;
-	n = kmalloc(sizeof(*n));
+	n = vma_clone(v);
 	if (!n)
 		return -ENOMEM;
-	*n = *v;
-	n->name = v->name ? kstrdup(v->name) : NULL;
-	if (n->file)
-		file_get(n->file);
 	n->start = addr;
 	if (!(v->flags & MAP_ANONYMOUS))
 		n->off = v->off + (int64_t)(addr - v->start);
@@ -84,6 +94,81 @@ static void vma_free(struct vma *v)
 		file_put(v->file);
 	kfree(v->name);
 	kfree(v);
+}
+
+static uint64_t charged_bytes(const struct vma *list)
+{
+	uint64_t n = 0;
+
+	for (const struct vma *v = list; v; v = v->next) {
+		if (v->prot != PROT_NONE)
+			n += v->end - v->start;
+	}
+	return n;
+}
+
+static void vmas_free(struct vma *list)
+{
+	for (struct vma *v = list, *next; v; v = next) {
+		next = v->next;
+		vma_free(v);
+	}
+}
+
+int mm_dup(struct mm *dst, const struct mm *src)
+{
+	struct vma **tail = &dst->vmas;
+
+	*dst = *src;
+	dst->vmas = NULL;
+	dst->as = NULL;
+	for (const struct vma *v = src->vmas; v; v = v->next) {
+		struct vma *n = vma_clone(v);
+		if (!n) {
+			vmas_free(dst->vmas);
+			dst->vmas = NULL;
+			return -ENOMEM;
+		}
+		n->next = NULL;
+		*tail = n;
+		tail = &n->next;
+	}
+	/* The child's copy is TEE memory too: the budget covers every process. */
+	if (mem_charge(charged_bytes(dst->vmas)) < 0) {
+		vmas_free(dst->vmas);
+		dst->vmas = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void mm_forget(struct mm *mm)
+{
+	mem_uncharge(charged_bytes(mm->vmas));
+	vmas_free(mm->vmas);
+	mm->vmas = NULL;
+}
+
+int mm_regions(const struct mm *mm, struct hal_region **out, size_t *n)
+{
+	size_t cap = 0, k = 0;
+	struct hal_region *r;
+
+	for (const struct vma *v = mm->vmas; v; v = v->next)
+		cap++;
+	r = kmalloc(sizeof(*r) * (cap ? cap : 1));
+	if (!r)
+		return -ENOMEM;
+	/* Neighbours with one protection travel as one region. */
+	for (const struct vma *v = mm->vmas; v; v = v->next) {
+		if (k && r[k - 1].end == v->start && r[k - 1].prot == v->prot)
+			r[k - 1].end = v->end;
+		else
+			r[k++] = (struct hal_region){v->start, v->end, v->prot};
+	}
+	*out = r;
+	*n = k;
+	return 0;
 }
 
 void vm_set_file(struct mm *mm, uptr addr, struct file *f)

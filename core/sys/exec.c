@@ -7,6 +7,7 @@
 #include <nto/sched.h>
 #include <nto/signal.h>
 #include <nto/sys.h>
+#include <nto/timer.h>
 
 #define ARG_BYTES_MAX (2UL << 20) /* argv + envp, as Linux with an 8 MiB stack */
 #define ARG_COUNT_MAX 65536
@@ -77,15 +78,16 @@ static void drop_old_image(void)
 	struct proc *p = current->proc;
 	struct mm *mm = p->mm;
 
-	for (struct thread *t = p->threads; t; t = t->next) {
-		if (t == current)
-			continue;
-		t->killed = true;
-		sched_wake(t);
-		hal_thread_kick(t);
+	/* Another thread got here first (execve, exit_group): it wins. */
+	if (current->killed)
+		thread_exit(0);
+	proc_end_other_threads(p);
+	/* Ordinary signals wait for the new program; SIGKILL does not. */
+	if (sched_wait_killable(alone, NULL) < 0) {
+		if (current->killed)
+			thread_exit(0);
+		proc_kill_by_signal(SIGKILL, 0, false);
 	}
-	while (p->nthreads > 1)
-		sched_wait(alone, NULL, -1);
 	vm_unmap(mm, mm->user_min, mm->user_max - mm->user_min);
 	mm->brk_start = mm->brk = 0;
 }
@@ -108,6 +110,9 @@ static void after_exec(void)
 	current->clear_child_tid = 0;
 	current->tls = 0;
 	hal_set_tls(0);
+	p->did_exec = true;
+	timers_exec(p);
+	proc_vfork_release(p); /* the vfork parent goes on */
 }
 
 long sys_execve(const char __user *upath, const char __user *const __user *uargv,

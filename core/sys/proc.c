@@ -76,34 +76,63 @@ long sys_getpgrp(void)
 	return current->proc->pgid;
 }
 
+/* The process pid names (0: the caller), zombies included, or NULL. */
+static struct proc *target(pid_t pid)
+{
+	return pid == 0 ? current->proc : proc_find(pid);
+}
+
 long sys_getpgid(pid_t pid)
 {
-	if (pid != 0 && pid != current->proc->pid)
-		return -ESRCH;
-	return current->proc->pgid;
+	struct proc *p = pid >= 0 ? target(pid) : NULL;
+
+	return p ? p->pgid : -ESRCH;
 }
 
 long sys_getsid(pid_t pid)
 {
-	if (pid != 0 && pid != current->proc->pid)
-		return -ESRCH;
-	return current->proc->sid;
+	struct proc *p = pid >= 0 ? target(pid) : NULL;
+
+	return p ? p->sid : -ESRCH;
 }
 
+/* True if some process of session sid is in group pgid. */
+static bool group_in_session(pid_t pgid, pid_t sid)
+{
+	for (struct proc *p = procs; p; p = p->next) {
+		if (p->pgid == pgid && p->sid == sid)
+			return true;
+	}
+	return false;
+}
+
+/* Linux's rules, in Linux's order: the caller or a child of it, in the
+ * caller's session and not exec'd yet, no session leader, and a group of
+ * the caller's session (or a new one named after the process). */
 long sys_setpgid(pid_t pid, pid_t pgid)
 {
-	struct proc *p = current->proc;
+	struct proc *me = current->proc, *p;
 
+	if (pid == 0)
+		pid = me->pid;
+	if (pgid == 0)
+		pgid = pid;
 	if (pgid < 0)
 		return -EINVAL;
-	if (pid != 0 && pid != p->pid)
-		return -ESRCH; /* no children yet */
-	if (pgid != 0 && pgid != p->pid && pgid != p->pgid)
-		return -EPERM; /* no other group exists in this session */
-	/* A session leader cannot change its group, even to the one it has. */
+	p = proc_find(pid);
+	if (!p || (p != me && p->parent != me))
+		return -ESRCH;
+	if (p != me) {
+		if (p->sid != me->sid)
+			return -EPERM;
+		if (p->did_exec)
+			return -EACCES;
+	}
 	if (p->sid == p->pid)
+		return -EPERM; /* a session leader keeps its group, even the same one */
+	if (pgid != pid && !group_in_session(pgid, me->sid))
 		return -EPERM;
-	p->pgid = pgid ? pgid : p->pid;
+	p->pgid = pgid;
 	return 0;
 }
 
@@ -111,27 +140,13 @@ long sys_setsid(void)
 {
 	struct proc *p = current->proc;
 
-	if (p->pgid == p->pid)
-		return -EPERM; /* already a group leader, as Linux says */
+	/* A group named after the caller exists (it leads it, or did). */
+	for (struct proc *q = procs; q; q = q->next) {
+		if (q->pgid == p->pid)
+			return -EPERM;
+	}
 	p->sid = p->pgid = p->pid;
 	return p->sid;
-}
-
-/* Waiting needs children; until fork lands there are none to wait for. */
-long sys_wait4(pid_t pid, int __user *status, int options, void __user *rusage)
-{
-	(void)pid, (void)status, (void)rusage;
-	if (options & ~(0x1 | 0x2 | 0x8 | 0x40000000 | 0x20000000 | 0x80000000))
-		return -EINVAL;
-	return -ECHILD;
-}
-
-long sys_waitid(int idtype, pid_t id, void __user *info, int options, void __user *rusage)
-{
-	(void)id, (void)info, (void)rusage;
-	if (idtype < 0 || idtype > 3 || !(options & (0x4 | 0x2 | 0x8)))
-		return -EINVAL;
-	return -ECHILD;
 }
 
 long sys_exit(int status)
@@ -161,13 +176,14 @@ long sys_set_robust_list(void __user *head, size_t len)
 long sys_prlimit64(pid_t pid, int res, const struct rlimit __user *unew,
 		   struct rlimit __user *uold)
 {
+	struct proc *p = pid >= 0 ? target(pid) : NULL;
 	struct rlimit nl, *cur;
 
-	if (pid != 0 && pid != current->proc->pid)
+	if (!p || p->state != PS_ALIVE)
 		return -ESRCH;
 	if (res < 0 || res >= RLIM_NLIMITS)
 		return -EINVAL;
-	cur = &current->proc->rlim[res];
+	cur = &p->rlim[res];
 	if (unew) {
 		if (copy_from_user(&nl, unew, sizeof(nl)) < 0)
 			return -EFAULT;
@@ -220,9 +236,18 @@ long sys_sysinfo(struct sysinfo __user *usi)
 	si.uptime = ktime_mono() / 1000000000;
 	si.totalram = mem_limit();
 	si.freeram = mem_limit() - mem_used();
-	si.procs = 1;
+	for (struct proc *p = procs; p; p = p->next)
+		si.procs = (uint16_t)(si.procs + p->nthreads);
 	si.mem_unit = 1;
 	return copy_to_user(usi, &si, sizeof(si));
+}
+
+/* pid names a live thread (0: the caller; a process: its first thread). */
+static bool pid_live(pid_t pid)
+{
+	struct proc *p = pid > 0 ? proc_find(pid) : NULL;
+
+	return pid == 0 || (p && p->state == PS_ALIVE) || thread_lookup(pid);
 }
 
 long sys_sched_getaffinity(pid_t pid, size_t len, void __user *mask)
@@ -230,7 +255,7 @@ long sys_sched_getaffinity(pid_t pid, size_t len, void __user *mask)
 	int n = MIN(hal_cpu_count(), 64);
 	uint64_t m = n >= 64 ? ~0ULL : (1ULL << n) - 1;
 
-	if (pid != 0 && pid != current->proc->pid && !thread_find(pid))
+	if (pid < 0 || !pid_live(pid))
 		return -ESRCH;
 	if (len < sizeof(m) || (len & 7))
 		return -EINVAL;
@@ -242,16 +267,12 @@ long sys_sched_yield(void)
 	return 0;
 }
 
-static bool is_self(pid_t pid)
-{
-	return pid == 0 || pid == current->proc->pid || thread_find(pid);
-}
 
 long sys_sched_setaffinity(pid_t pid, size_t len, const void __user *umask)
 {
 	uint8_t m = 0;
 
-	if (!is_self(pid))
+	if (!pid_live(pid))
 		return pid < 0 ? -EINVAL : -ESRCH;
 	if (len == 0 || copy_from_user(&m, umask, 1) < 0)
 		return -EFAULT;
@@ -271,7 +292,7 @@ long sys_sched_getscheduler(pid_t pid)
 {
 	if (pid < 0)
 		return -EINVAL;
-	return is_self(pid) ? SCHED_OTHER : -ESRCH;
+	return pid_live(pid) ? SCHED_OTHER : -ESRCH;
 }
 
 long sys_sched_getparam(pid_t pid, int __user *param)
@@ -280,7 +301,7 @@ long sys_sched_getparam(pid_t pid, int __user *param)
 
 	if (pid < 0 || !param)
 		return -EINVAL;
-	if (!is_self(pid))
+	if (!pid_live(pid))
 		return -ESRCH;
 	return copy_to_user(param, &prio, sizeof(prio));
 }
@@ -290,7 +311,7 @@ static long read_prio(pid_t pid, const int __user *param, int *prio)
 {
 	if (pid < 0 || !param)
 		return -EINVAL;
-	if (!is_self(pid))
+	if (!pid_live(pid))
 		return -ESRCH;
 	return copy_from_user(prio, param, sizeof(*prio));
 }
@@ -345,10 +366,19 @@ long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache)
 	return 0;
 }
 
+#define PR_SET_PDEATHSIG  1
+#define PR_GET_PDEATHSIG  2
 #define PR_SET_NAME       15
 #define PR_GET_NAME       16
 #define PR_SET_NO_NEW_PRIVS 38
 #define PR_GET_NO_NEW_PRIVS 39
+#define PR_SET_CHILD_SUBREAPER 36
+#define PR_GET_CHILD_SUBREAPER 37
+
+static long put_int(unsigned long where, int v)
+{
+	return copy_to_user((void *)where, &v, sizeof(v));
+}
 
 long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	       unsigned long a5)
@@ -370,6 +400,18 @@ long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 		return copy_to_user((void *)a2, current->proc->comm, sizeof(current->proc->comm));
 	case PR_GET_NO_NEW_PRIVS:
 		return 0;
+	case PR_SET_CHILD_SUBREAPER:
+		current->proc->subreaper = a2 != 0;
+		return 0;
+	case PR_GET_CHILD_SUBREAPER:
+		return put_int(a2, current->proc->subreaper);
+	case PR_SET_PDEATHSIG:
+		if (a2 > NSIG)
+			return -EINVAL;
+		current->proc->pdeath_sig = (int)a2;
+		return 0;
+	case PR_GET_PDEATHSIG:
+		return put_int(a2, current->proc->pdeath_sig);
 	default:
 		return -EINVAL; /* as Linux does for an option it does not know */
 	}

@@ -29,12 +29,9 @@ long sys_rt_sigaction(int sig, const struct ksigaction __user *uact,
 	if (uact) {
 		act.mask &= ~UNBLOCKABLE;
 		*cur = act;
-		if (act.handler == SIG_IGN) {
-			/* Ignoring a signal discards it wherever it is pending. */
-			current->proc->pending &= ~SIGBIT(sig);
-			for (struct thread *t = current->proc->threads; t; t = t->next)
-				t->pending &= ~SIGBIT(sig);
-		}
+		/* Ignoring a signal discards it wherever it is pending. */
+		if (act.handler == SIG_IGN)
+			signal_discard(current->proc, SIGBIT(sig));
 	}
 	return 0;
 }
@@ -68,7 +65,7 @@ long sys_rt_sigprocmask(int how, const ksigset_t __user *uset, ksigset_t __user 
 
 long sys_rt_sigpending(ksigset_t __user *uset, size_t size)
 {
-	ksigset_t p = (current->pending | current->proc->pending) & current->sigmask;
+	ksigset_t p = (current->pending.set | current->proc->pending.set) & current->sigmask;
 
 	if (size > sizeof(ksigset_t))
 		return -EINVAL;
@@ -115,24 +112,57 @@ long sys_rt_sigreturn(void)
 	return 0;
 }
 
-long sys_kill(pid_t pid, int sig)
+/* Sends sig (0: none, an existence check) from the caller to process p. */
+static void kill_proc(struct proc *p, int sig)
 {
-	if (sig < 0 || sig > NSIG)
-		return -EINVAL;
-	/* One process until fork lands: every target that names it is it. */
-	if (pid != current->proc->pid && pid != 0 && pid != -1 && pid != -current->proc->pgid)
-		return -ESRCH;
+	struct ksiginfo info = {.code = SI_USER, .pid = current->proc->pid, .uid = 0};
+
 	if (sig)
-		signal_send(NULL, sig);
+		signal_post(p, NULL, sig, &info);
+}
+
+/* kill(pid > 0): a process, or the process of a thread that pid names. */
+static long kill_pid(pid_t pid, int sig)
+{
+	struct proc *p = proc_find(pid);
+	struct thread *t = p ? NULL : thread_lookup(pid);
+
+	if (!p && !t)
+		return -ESRCH;
+	kill_proc(p ? p : t->proc, sig);
 	return 0;
 }
 
-/* Sends sig to one thread of this process. */
-static long to_thread(pid_t tid, int sig)
+long sys_kill(pid_t pid, int sig)
 {
-	struct thread *t = thread_find(tid);
+	struct proc *next;
+	bool found = false;
 
-	if (!t)
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	if (pid > 0)
+		return kill_pid(pid, sig);
+	if (pid == INT32_MIN)
+		return -ESRCH; /* as Linux: -INT_MIN names no group */
+	/* 0: the caller's group; -1: everyone but pid 1 and the caller (as
+	 * Linux); < -1: group -pid. Zombies count as found but take nothing. */
+	pid_t pgid = pid == 0 ? current->proc->pgid : -pid;
+	for (struct proc *p = procs; p; p = next) {
+		next = p->next;
+		if (pid == -1 ? (p->pid == 1 || p == current->proc) : p->pgid != pgid)
+			continue;
+		found = true;
+		kill_proc(p, sig);
+	}
+	return found ? 0 : -ESRCH;
+}
+
+/* Sends sig to thread tid (of any process; of process tgid if tgid > 0). */
+static long to_thread(pid_t tgid, pid_t tid, int sig)
+{
+	struct thread *t = thread_lookup(tid);
+
+	if (!t || (tgid > 0 && t->proc->pid != tgid))
 		return -ESRCH;
 	if (sig)
 		signal_send(t, sig);
@@ -143,16 +173,67 @@ long sys_tgkill(pid_t tgid, pid_t tid, int sig)
 {
 	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (tgid != current->proc->pid)
-		return -ESRCH;
-	return to_thread(tid, sig);
+	return to_thread(tgid, tid, sig);
 }
 
 long sys_tkill(pid_t tid, int sig)
 {
 	if (tid <= 0 || sig < 0 || sig > NSIG)
 		return -EINVAL;
-	return to_thread(tid, sig);
+	return to_thread(0, tid, sig);
+}
+
+/* Reads the siginfo of rt_sigqueueinfo: only the caller may claim to be
+ * the kernel or tgkill when it signals someone else (as Linux). */
+static long queued_info(pid_t target, const void __user *uinfo, struct ksiginfo *info)
+{
+	int32_t w[32];
+
+	if (copy_from_user(w, uinfo, sizeof(w)) < 0)
+		return -EFAULT;
+	info->code = w[2];
+	memcpy((char *)info + offsetof(struct ksiginfo, pid), &w[4], 16);
+	if ((info->code >= 0 || info->code == SI_TKILL) && target != current->proc->pid)
+		return -EPERM;
+	return 0;
+}
+
+long sys_rt_sigqueueinfo(pid_t tgid, int sig, const void __user *uinfo)
+{
+	struct ksiginfo info;
+	struct proc *p;
+	long r;
+
+	if (sig < 0 || sig > NSIG)
+		return -EINVAL;
+	r = queued_info(tgid, uinfo, &info);
+	if (r < 0)
+		return r;
+	p = tgid > 0 ? proc_find(tgid) : NULL;
+	if (!p)
+		return -ESRCH;
+	if (sig)
+		signal_post(p, NULL, sig, &info);
+	return 0;
+}
+
+long sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const void __user *uinfo)
+{
+	struct ksiginfo info;
+	struct thread *t;
+	long r;
+
+	if (tgid <= 0 || tid <= 0 || sig < 0 || sig > NSIG)
+		return -EINVAL;
+	r = queued_info(tgid, uinfo, &info);
+	if (r < 0)
+		return r;
+	t = thread_lookup(tid);
+	if (!t || t->proc->pid != tgid)
+		return -ESRCH;
+	if (sig)
+		signal_post(t->proc, t, sig, &info);
+	return 0;
 }
 
 static bool never(void *arg)
@@ -186,11 +267,8 @@ static bool pending_in(void *arg)
 {
 	ksigset_t set = *(ksigset_t *)arg;
 
-	return ((current->pending | current->proc->pending) & set) != 0;
+	return ((current->pending.set | current->proc->pending.set) & set) != 0;
 }
-
-#define SI_USER  0
-#define SI_TKILL (-6)
 
 long sys_rt_sigtimedwait(const ksigset_t __user *uset, void __user *uinfo,
 			 const struct timespec __user *uts, size_t size)
@@ -221,15 +299,15 @@ long sys_rt_sigtimedwait(const ksigset_t __user *uset, void __user *uinfo,
 		return r == -EINTR ? -ERESTARTNOHAND : r;
 	for (int s = 1; s <= NSIG; s++) {
 		ksigset_t bit = SIGBIT(s);
-		bool mine = current->pending & bit;
-		if (!(set & bit) || !((current->pending | current->proc->pending) & bit))
+		bool mine = current->pending.set & bit;
+		struct ksiginfo info;
+		uint8_t out[128];
+		if (!(set & bit) || !((current->pending.set | current->proc->pending.set) & bit))
 			continue;
-		signal_take(mine ? &current->pending : &current->proc->pending, s);
-		if (uinfo) {
-			int32_t info[32] = {s, 0, mine ? SI_TKILL : SI_USER, 0, current->proc->pid, 0};
-			if (copy_to_user(uinfo, info, sizeof(info)) < 0)
-				return -EFAULT;
-		}
+		signal_take(mine ? &current->pending : &current->proc->pending, s, &info);
+		siginfo_fill(out, s, &info);
+		if (uinfo && copy_to_user(uinfo, out, sizeof(out)) < 0)
+			return -EFAULT;
 		return s;
 	}
 	return -EAGAIN;

@@ -1,5 +1,6 @@
-/* Threads: clone, futex, thread exit and robust lists. */
+/* Threads and processes: clone, fork, vfork, futex, thread exit and robust lists. */
 #include <nto/futex.h>
+#include <nto/hal.h>
 #include <nto/kernel.h>
 #include <nto/mm.h>
 #include <nto/proc.h>
@@ -22,6 +23,9 @@
 #define CLONE_CHILD_CLEARTID 0x00200000
 #define CLONE_DETACHED       0x00400000
 #define CLONE_CHILD_SETTID   0x01000000
+#define CLONE_PTRACE         0x00002000
+#define CLONE_UNTRACED       0x00800000
+#define CLONE_IO             0x80000000
 #define CLONE_NAMESPACES     0x7e020000 /* every CLONE_NEW* */
 #define CSIGNAL              0x000000ff
 
@@ -31,6 +35,119 @@
 static long put_tid(uptr where, pid_t tid)
 {
 	return copy_to_user((void *)where, &tid, sizeof(tid));
+}
+
+/* CLONE_CHILD_SETTID at fork: the child must find its tid at ctid in its
+ * own memory from its first instruction, and the core may only write the
+ * memory of the calling process. So the tid goes into the parent's word,
+ * hal_as_fork copies it into the child, and the parent's old value is put
+ * back, all under the core lock; only another thread of the parent reading
+ * that word (glibc: the forking thread's own tid field) during the fork
+ * could see the child's tid for a moment. */
+static int fork_as(unsigned long flags, uptr ctid, pid_t pid, const struct hal_region *r,
+		   size_t n, struct hal_as **as)
+{
+	pid_t old;
+	bool set = (flags & CLONE_CHILD_SETTID) &&
+		   copy_from_user(&old, (void *)ctid, sizeof(old)) == 0 && put_tid(ctid, pid) == 0;
+	int ret = hal_as_fork(r, n, as);
+
+	if (set)
+		put_tid(ctid, old);
+	return ret;
+}
+
+/* Gives child c its copy of the caller's memory and its first thread. */
+static int fork_start(struct proc *c, unsigned long flags, uptr newsp, uptr ctid, uptr tls)
+{
+	struct nto_regs regs = *current->regs;
+	struct hal_region *r;
+	struct thread *t;
+	size_t n;
+	int ret = mm_regions(current->proc->mm, &r, &n);
+
+	if (ret < 0)
+		return ret;
+	ret = fork_as(flags, ctid, c->pid, r, n, &c->mm->as);
+	kfree(r);
+	if (ret < 0)
+		return ret;
+	regs_clone_child(&regs, newsp);
+	struct thread_start s = {
+		.regs = &regs,
+		.tls = (flags & CLONE_SETTLS) ? tls : current->tls,
+		.tid = c->pid,
+		.clear_tid = (flags & CLONE_CHILD_CLEARTID) ? ctid : 0,
+		.sigmask = current->sigmask,
+		.altstack = current->altstack,
+	};
+	ret = thread_create(c, &s, &t);
+	if (ret < 0) {
+		hal_as_destroy(c->mm->as);
+		c->mm->as = NULL;
+	}
+	return ret;
+}
+
+static bool vfork_done(void *arg)
+{
+	(void)arg;
+	return current->vfork_child == 0;
+}
+
+/* The vfork parent waits until its child execs or exits; only a fatal
+ * signal ends the wait sooner (as Linux's killable wait). */
+static void vfork_wait(struct proc *c)
+{
+	current->vfork_child = c->pid;
+	c->vfork_parent = current;
+	if (sched_wait_killable(vfork_done, NULL) == 0)
+		return;
+	c = proc_find(current->vfork_child);
+	if (c && c->vfork_parent == current)
+		c->vfork_parent = NULL;
+	current->vfork_child = 0;
+}
+
+/* Flags a new process may come with. Memory is always copied: with
+ * CLONE_VM|CLONE_VFORK (posix_spawn) the child gets a copy too, as no
+ * memory can be shared between processes' address spaces. */
+#define FORK_FLAGS                                                                                 \
+	(CSIGNAL | CLONE_VM | CLONE_VFORK | CLONE_PARENT | CLONE_SETTLS | CLONE_PARENT_SETTID |   \
+	 CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID | CLONE_DETACHED | CLONE_SYSVSEM |              \
+	 CLONE_PTRACE | CLONE_UNTRACED | CLONE_IO)
+
+/* clone without CLONE_THREAD: fork, vfork, posix_spawn. */
+static long clone_process(unsigned long flags, uptr newsp, uptr ptid, uptr ctid, uptr tls)
+{
+	struct proc *c;
+	long r;
+
+	flags &= 0xffffffffUL; /* as Linux: clone's flags are an int */
+	if ((flags & ~FORK_FLAGS) || ((flags & CLONE_VM) && !(flags & CLONE_VFORK)) ||
+	    (flags & CSIGNAL) > NSIG)
+		return -EINVAL;
+	if ((flags & CLONE_PARENT) && current->proc->pid == 1)
+		return -EINVAL; /* init has no parent to share */
+	pid_t pid = pid_alloc();
+	r = proc_fork(pid, (int)(flags & CSIGNAL), &c);
+	if (r < 0)
+		return r;
+	if (flags & CLONE_PARENT) {
+		c->parent = current->proc->parent;
+		c->ppid = current->proc->ppid;
+	}
+	r = fork_start(c, flags, newsp, ctid, tls);
+	if (r < 0) {
+		proc_unfork(c);
+		return r;
+	}
+	/* Only the parent sees it: the child's memory was copied already. */
+	if (flags & CLONE_PARENT_SETTID)
+		put_tid(ptid, pid);
+	if (flags & CLONE_VFORK)
+		vfork_wait(c);
+	return pid;
 }
 
 long sys_clone(unsigned long flags, uptr newsp, uptr parent_tid, uptr child_tid, uptr tls)
@@ -45,7 +162,8 @@ long sys_clone(unsigned long flags, uptr newsp, uptr parent_tid, uptr child_tid,
 		return -EINVAL;
 	if (flags & CLONE_NAMESPACES)
 		return -EPERM;
-	/* A new process (fork, vfork) is a new TEE: issue 3's next step. */
+	if (!(flags & CLONE_THREAD))
+		return clone_process(flags, newsp, parent_tid, child_tid, tls);
 	if ((flags & THREAD_NEEDS) != THREAD_NEEDS || (flags & CLONE_VFORK))
 		return -ENOSYS;
 	child = *current->regs;
@@ -57,16 +175,33 @@ long sys_clone(unsigned long flags, uptr newsp, uptr parent_tid, uptr child_tid,
 		return -EFAULT;
 	if ((flags & CLONE_CHILD_SETTID) && put_tid(child_tid, tid) < 0)
 		return -EFAULT;
-	r = thread_create(&child, (flags & CLONE_SETTLS) ? tls : current->tls, tid,
-			  (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0, &t);
+	struct thread_start s = {
+		.regs = &child,
+		.tls = (flags & CLONE_SETTLS) ? tls : current->tls,
+		.tid = tid,
+		.clear_tid = (flags & CLONE_CHILD_CLEARTID) ? child_tid : 0,
+		.sigmask = current->sigmask,
+		.altstack = {NULL, SS_DISABLE, 0}, /* Linux clears it for a new thread */
+	};
+	r = thread_create(current->proc, &s, &t);
 	if (r < 0)
 		return r;
 	return t->tid;
 }
 
+long sys_fork(void)
+{
+	return clone_process(SIGCHLD, 0, 0, 0, 0);
+}
+
+long sys_vfork(void)
+{
+	return clone_process(CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
 long sys_get_robust_list(int tid, uptr __user *head, size_t __user *len)
 {
-	struct thread *t = tid ? thread_find(tid) : current;
+	struct thread *t = tid ? thread_lookup(tid) : current;
 	size_t n = 24;
 
 	if (!t)
@@ -99,8 +234,12 @@ long sys_clone3(void __user *args, size_t size)
 #define FUTEX_OWNER_DIED      0x40000000U
 #define FUTEX_TID_MASK        0x3fffffffU
 
-/* A thread waiting on a futex; lives on the waiter's stack while it waits. */
+/* A thread waiting on a futex; lives on the waiter's stack while it waits.
+ * A futex is a word of one process's memory: (mm, addr) is its key, so the
+ * same address in two processes names two futexes. Shared futexes across
+ * processes (MAP_SHARED memory) cannot exist: fork copies memory. */
 struct fwaiter {
+	const struct mm *mm;
 	uptr addr;
 	uint32_t bitset;
 	bool woken;
@@ -126,7 +265,7 @@ int futex_wake(uptr uaddr, int n, uint32_t bitset)
 
 	for (struct fwaiter **pp = &waiters; *pp && woken < n;) {
 		struct fwaiter *w = *pp;
-		if (w->addr != uaddr || !(w->bitset & bitset)) {
+		if (w->addr != uaddr || w->mm != current->proc->mm || !(w->bitset & bitset)) {
 			pp = &w->next;
 			continue;
 		}
@@ -176,7 +315,7 @@ static int deadline_of(uptr utime, bool absolute, bool realtime, int64_t *deadli
 
 static long futex_wait(uptr uaddr, uint32_t val, int64_t deadline, uint32_t bitset)
 {
-	struct fwaiter w = {uaddr, bitset, false, current, waiters};
+	struct fwaiter w = {current->proc->mm, uaddr, bitset, false, current, waiters};
 	uint32_t cur;
 	int r;
 
@@ -201,7 +340,7 @@ static long requeue(uptr uaddr, int nwake, int nmove, uptr uaddr2)
 	long done = futex_wake(uaddr, nwake, FUTEX_BITSET_ANY);
 
 	for (struct fwaiter *w = waiters; w && nmove > 0; w = w->next) {
-		if (w->addr == uaddr) {
+		if (w->addr == uaddr && w->mm == current->proc->mm) {
 			w->addr = uaddr2;
 			nmove--;
 			done++;

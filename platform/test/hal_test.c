@@ -50,6 +50,9 @@ bool test_panicked(void)
 
 /* ---- memory ---- */
 
+static bool in_fake_as(void);
+static uint64_t fake_copies;
+
 static bool reserved;
 static uptr kheap_base;
 /* Committed protection of each page: PROT_* + 1, or 0 when not committed. */
@@ -148,6 +151,8 @@ int hal_mem_map(uptr va, size_t len, int prot)
 	uint8_t *pg = pages_of(va, len);
 	size_t n = len / PAGE_SIZE;
 
+	if (in_fake_as())
+		return 0; /* a forked address space holds no memory here */
 	if (!pg || !aligned(va, len) || len == 0 || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))) {
 		violation("hal_mem_map outside the core's ranges or unaligned", va, len);
 		return -EINVAL;
@@ -173,6 +178,8 @@ int hal_mem_protect(uptr va, size_t len, int prot)
 	uint8_t *pg = pages_of(va, len);
 	size_t n = len / PAGE_SIZE;
 
+	if (in_fake_as())
+		return 0;
 	if (!pg || !aligned(va, len) || (prot & ~(PROT_READ | PROT_WRITE | PROT_EXEC))) {
 		violation("hal_mem_protect outside the core's ranges or unaligned", va, len);
 		return -EINVAL;
@@ -195,6 +202,8 @@ int hal_mem_unmap(uptr va, size_t len)
 	uint8_t *pg = pages_of(va, len);
 	size_t n = len / PAGE_SIZE;
 
+	if (in_fake_as())
+		return 0;
 	if (!pg || !aligned(va, len)) {
 		violation("hal_mem_unmap outside the core's ranges or unaligned", va, len);
 		return -EINVAL;
@@ -232,6 +241,8 @@ static bool user_ok(uptr va, size_t n, bool write)
 
 int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 {
+	if (in_fake_as())
+		fake_copies++; /* the test's memory stands in for the forked copy */
 	if (!user_ok((uptr)src, n, false)) {
 		violation("hal_copy_from_user of memory that would fault", (uptr)src, n);
 		return -EFAULT;
@@ -242,6 +253,8 @@ int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 
 int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 {
+	if (in_fake_as())
+		fake_copies++;
 	if (!user_ok((uptr)dst, n, true)) {
 		violation("hal_copy_to_user of memory that would fault", (uptr)dst, n);
 		return -EFAULT;
@@ -365,24 +378,128 @@ void hal_yield(void)
 {
 }
 
-/* The hosted platform runs the core on one thread: no second one to start. */
+/* ---- address spaces ----
+ * The hosted platform runs no program code. By default it has no second
+ * thread or address space to give: fork fails as when a TEE is out of
+ * enclaves. With test_as_enable(true), hal_as_fork hands out dummy address
+ * spaces and hal_thread_start in one only records the start; a test then
+ * plays that thread with test_become(). hal_mem_* by a thread of a dummy
+ * space do nothing; its copies act on the test's memory, which stands in
+ * for the copy (so a test can read what the core wrote for that thread). */
+
+#define FAKE_AS_MAX 64
+#define FAKE_THREADS_MAX 256
+
+struct hal_as {
+	bool live;
+};
+
+static bool as_enabled;
+static struct hal_as fake_as[FAKE_AS_MAX];
+static int as_made;
+static struct {
+	void *cookie;
+	struct hal_as *as;
+} fake_threads[FAKE_THREADS_MAX];
+static uptr probe_addr;
+static uint32_t probe_value;
+static size_t fork_regions;
+struct test_start test_last_start;
+
+void test_as_enable(bool on)
+{
+	as_enabled = on;
+}
+
+int test_as_live(void)
+{
+	int n = 0;
+
+	for (int i = 0; i < as_made; i++)
+		n += fake_as[i].live;
+	return n;
+}
+
+uint64_t test_as_copies(void)
+{
+	return fake_copies;
+}
+
+void test_as_probe(uptr addr)
+{
+	probe_addr = addr;
+}
+
+uint32_t test_as_probed(void)
+{
+	return probe_value;
+}
+
+size_t test_as_regions(void)
+{
+	return fork_regions;
+}
+
+void test_become(void *cookie)
+{
+	hal_thread_set_self(cookie);
+}
+
+static struct hal_as *as_of(void *cookie)
+{
+	for (int i = 0; i < FAKE_THREADS_MAX; i++) {
+		if (fake_threads[i].cookie == cookie)
+			return fake_threads[i].as;
+	}
+	return NULL;
+}
+
+static bool in_fake_as(void)
+{
+	return as_enabled && as_of(hal_thread_self()) != NULL;
+}
+
 int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tls, void *cookie)
 {
-	(void)as, (void)regs, (void)tls, (void)cookie;
+	if (!as || !as_enabled)
+		return -EAGAIN;
+	if (!as->live)
+		violation("hal_thread_start in a destroyed address space", 0, 0);
+	for (int i = 0; i < FAKE_THREADS_MAX; i++) {
+		if (!fake_threads[i].cookie || fake_threads[i].cookie == cookie) {
+			fake_threads[i].cookie = cookie;
+			fake_threads[i].as = as;
+			test_last_start = (struct test_start){as, cookie, *regs, tls};
+			return 0;
+		}
+	}
 	return -EAGAIN;
 }
 
-/* The hosted platform runs no program code, so it has no second address
- * space to give: fork fails here as when a TEE is out of enclaves. */
 int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
 {
-	(void)r, (void)n, (void)out;
-	return -EAGAIN;
+	if (!as_enabled || as_made == FAKE_AS_MAX)
+		return -EAGAIN;
+	for (size_t i = 0; i < n; i++) {
+		if ((r[i].start | r[i].end) & (PAGE_SIZE - 1) || r[i].end <= r[i].start ||
+		    (i && r[i].start < r[i - 1].end))
+			violation("hal_as_fork with a malformed region", r[i].start, r[i].end - r[i].start);
+	}
+	/* What the child would find at the probed word: the parent's memory now. */
+	if (probe_addr && user_ok(probe_addr, 4, false))
+		memcpy(&probe_value, (void *)probe_addr, 4);
+	fork_regions = n;
+	fake_as[as_made].live = true;
+	*out = &fake_as[as_made++];
+	return 0;
 }
 
 void hal_as_destroy(struct hal_as *as)
 {
-	(void)as;
+	if (!as || !as->live)
+		violation("hal_as_destroy of no live address space", 0, 0);
+	else
+		as->live = false;
 }
 
 void test_sleep_budget(uint64_t max)
@@ -545,5 +662,14 @@ void test_platform_reset(void)
 	sleeps = sleep_max = 0;
 	host_hook = NULL;
 	host_calls = framing_errors = 0;
+	as_enabled = false;
+	memset(fake_as, 0, sizeof(fake_as));
+	as_made = 0;
+	memset(fake_threads, 0, sizeof(fake_threads));
+	probe_addr = 0;
+	probe_value = 0;
+	fork_regions = 0;
+	fake_copies = 0;
+	memset(&test_last_start, 0, sizeof(test_last_start));
 	test_host_reset();
 }

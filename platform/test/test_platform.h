@@ -74,6 +74,31 @@ void test_clock_set(int64_t (*fn)(void *ctx, int clk), void *ctx);
 void test_sleep_budget(uint64_t max);
 uint64_t test_sleep_count(void);
 
+/* ---- address spaces and threads ----
+ * Off by default: hal_as_fork and hal_thread_start fail with -EAGAIN (fork
+ * fails cleanly, as on a platform without address spaces yet). On: fork
+ * gets dummy address spaces, hal_thread_start in one records the start
+ * (test_last_start) and the test plays that thread with test_become(its
+ * cookie); hal_mem_* by such a thread do nothing, its copies act on the
+ * test's memory, standing in for the copy (and are counted). */
+void test_as_enable(bool on);
+int test_as_live(void); /* made by hal_as_fork and not destroyed yet */
+uint64_t test_as_copies(void);
+/* Has hal_as_fork record the 32-bit word at addr: what the child finds
+ * there. test_as_regions: how many regions the last hal_as_fork got. */
+void test_as_probe(uptr addr);
+uint32_t test_as_probed(void);
+size_t test_as_regions(void);
+struct test_start {
+	void *as;
+	void *cookie; /* the core's struct thread */
+	struct nto_regs regs;
+	uint64_t tls;
+};
+extern struct test_start test_last_start;
+/* The test acts as thread cookie from now on (hal_thread_self). */
+void test_become(void *cookie);
+
 /* ---- the fake host ---- */
 /* A hook answers one host call: fill *resp (magic, op, seq, ret, len) and
  * out (HC_MAX_DATA bytes). Return nonzero if answered, 0 for the default.

@@ -44,7 +44,7 @@ static int after(void **state)
 
 static void test_unknown_numbers(void **state)
 {
-	static const uint64_t nrs[] = {27, 29, 57, 58, 65, 101, 333, 334, 335, 435, 440, 511, 512,
+	static const uint64_t nrs[] = {27, 29, 65, 101, 333, 334, 335, 435, 440, 511, 512,
 				       1000, 4096, 0x40000000, 1ULL << 63, UINT64_MAX};
 	long a[6] = {1, 2, 3, 4, 5, 6};
 

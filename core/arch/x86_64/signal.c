@@ -6,8 +6,15 @@
 #include <nto/signal.h>
 #include <arch/sigframe.h>
 
+/* Synchronous faults report their address in cr2 as well as in si_addr. */
+static bool is_fault(int signo, const struct ksiginfo *info)
+{
+	return info->code > 0 && (signo == SIGSEGV || signo == SIGBUS || signo == SIGFPE ||
+				  signo == SIGILL || signo == SIGTRAP);
+}
+
 int arch_signal_frame(struct nto_regs *r, int signo, const struct ksigaction *act,
-		      ksigset_t old_mask, int code, uint64_t addr, uptr sp)
+		      ksigset_t old_mask, const struct ksiginfo *info, uptr sp)
 {
 	struct rt_sigframe64 f = {0};
 	uint8_t fpu[HAL_FPU_SIZE];
@@ -31,13 +38,11 @@ int arch_signal_frame(struct nto_regs *r, int signo, const struct ksigaction *ac
 	m->rdx = r->rdx, m->rax = r->rax, m->rcx = r->rcx, m->rsp = r->rsp;
 	m->rip = r->rip, m->eflags = r->rflags;
 	m->cs = 0x33, m->ss = 0x2b;
-	m->cr2 = addr;
+	m->cr2 = is_fault(signo, info) ? info->addr : 0;
 	m->fpstate = fpu_at;
 	m->oldmask = old_mask;
 	f.uc.uc_sigmask = old_mask;
-	f.info.si_signo = signo;
-	f.info.si_code = code;
-	f.info.si_addr = addr;
+	siginfo_fill(&f.info, signo, info);
 	if (copy_to_user((void *)fp, &f, sizeof(f)) < 0)
 		return -EFAULT;
 	r->rsp = fp;

@@ -4,7 +4,8 @@
 
 #include <nto/types.h>
 
-/* Wakes up to n threads waiting on uaddr (any bitset); returns how many. */
+/* Wakes up to n threads waiting on the current process's word uaddr (with
+ * a bitset that meets bitset); returns how many. */
 int futex_wake(uptr uaddr, int n, uint32_t bitset);
 
 #endif

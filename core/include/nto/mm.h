@@ -5,6 +5,8 @@
 #include <nto/abi.h>
 #include <nto/vfs.h>
 
+struct hal_region;
+
 struct vma {
 	uptr start, end;
 	int prot;
@@ -31,6 +33,19 @@ int mm_init(struct mm *mm, uptr min, uptr max);
  * committing zeroed memory. name may be NULL. */
 int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
 		 int64_t off);
+
+/* Makes dst a copy of src's map records for a forked child: names, file
+ * references, brk and stack fields; as is left NULL. Touches no memory;
+ * charges the copy against the TEE's budget (-ENOMEM past it). */
+int mm_dup(struct mm *dst, const struct mm *src);
+
+/* Drops the records of a map without a platform call (a fork that failed,
+ * or an address space hal_as_destroy frees whole): file references and
+ * budget. */
+void mm_forget(struct mm *mm);
+
+/* The mapped ranges of mm as hal_as_fork wants them (a kmalloc'd array). */
+int mm_regions(const struct mm *mm, struct hal_region **out, size_t *n);
 
 /* Finds a free range of len bytes, top-down below mm->mmap_top. 0 if none. */
 uptr vm_find_free(struct mm *mm, size_t len, uptr hint);

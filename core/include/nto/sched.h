@@ -27,10 +27,15 @@ void core_unlock(void);
  * Called and returns with the core lock held. */
 int sched_wait(bool (*cond)(void *arg), void *arg, int64_t deadline_ns);
 
+/* Blocks until cond(arg) is true, ignoring signals except SIGKILL: returns
+ * 0, or -EINTR when the thread must end (killed, or SIGKILL pending).
+ * vfork's wait for the child and a stopped process's wait use it. */
+int sched_wait_killable(bool (*cond)(void *arg), void *arg);
+
 /* Wakes a thread blocked in sched_wait so it re-checks its condition. */
 void sched_wake(struct thread *t);
 
-/* Wakes every blocked thread of the process (pipes, locks: state changed). */
+/* Wakes every blocked thread of every process (pipes, locks: state changed). */
 void sched_wake_all(void);
 
 /* Lets go of the CPU for about ns (a wake or a signal may end it sooner):

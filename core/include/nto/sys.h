@@ -169,6 +169,8 @@ long sys_rt_sigtimedwait(const ksigset_t __user *set, void __user *info,
 			 const struct timespec __user *timeout, size_t size);
 long sys_pause(void);
 long sys_kill(pid_t pid, int sig);
+long sys_rt_sigqueueinfo(pid_t tgid, int sig, const void __user *info);
+long sys_rt_tgsigqueueinfo(pid_t tgid, pid_t tid, int sig, const void __user *info);
 long sys_tgkill(pid_t tgid, pid_t tid, int sig);
 long sys_tkill(pid_t tid, int sig);
 
@@ -194,6 +196,8 @@ long sys_pselect6(int n, void __user *r, void __user *w, void __user *e,
 /* core/sys/thread.c: threads */
 long sys_clone(unsigned long flags, uptr newsp, uptr parent_tid, uptr child_tid, uptr tls);
 long sys_clone3(void __user *args, size_t size);
+long sys_fork(void);
+long sys_vfork(void);
 long sys_get_robust_list(int tid, uptr __user *head, size_t __user *len);
 long sys_futex(uptr uaddr, int op, uint32_t val, uptr utime, uptr uaddr2, uint32_t val3);
 
