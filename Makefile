@@ -79,6 +79,15 @@ $(B)/sgx-sim/platform/sgx-sim/enclave/%.o: CORE_CFLAGS += -I$(MBEDTLS)/include \
 	-Iplatform/sgx-sim/enclave/mbedtls -Iplatform/sgx-sim/enclave/mbedtls/shim \
 	-DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
 
+# The platform secret (standing in for the CPU's fused key), made once per
+# build tree and read only by chan_crypto.c.
+SGX_SECRET := $(B)/sgx-sim/platform_secret.h
+$(SGX_SECRET):
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/gen-platform-secret.sh > $@.tmp && mv $@.tmp $@
+$(B)/sgx-sim/platform/sgx-sim/enclave/chan_crypto.o: $(SGX_SECRET)
+$(B)/sgx-sim/platform/sgx-sim/enclave/chan_crypto.o: CORE_CFLAGS += -I$(dir $(SGX_SECRET))
+
 $(B)/sgx-sim/enclave.elf: $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) platform/sgx-sim/enclave.ld
 	$(CC) -nostdlib -static -no-pie -Wl,-T,platform/sgx-sim/enclave.ld -Wl,--build-id=none \
 		-Wl,-z,noexecstack -o $@ $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) -lgcc
