@@ -94,6 +94,7 @@ $(B)/sgx-sim/enclave.elf: $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) plat
 
 # ---- host side: the nto CLI, image builder, host-call server, launchers ----
 -include host/host.mk
+-include platform/sgx-sim/tests/tests.mk
 SGX_HOST_SRCS := $(wildcard platform/sgx-sim/host/*.c)
 SGX_HOST_OBJS := $(patsubst %.c,$(B)/hostobj/%.o,$(SGX_HOST_SRCS)) \
                  $(B)/hostobj/platform/sgx-sim/host/trampolines.o
@@ -124,6 +125,7 @@ test: deps
 	$(MAKE) all test-progs
 	sh tests/check_core_objects.sh
 	$(MAKE) host-unit
+	$(MAKE) sgxsim-unit
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	NTO_TEST_NO_BUILD=1 $(PYTEST) -q tests
