@@ -29,8 +29,11 @@ struct chan_crypto {
 /* Sets up both directions of channel id. The keys are the 64 bytes of
  * HKDF-SHA256(ikm = the platform secret, salt = mrenclave, info = "nto-chan
  * v1" || id): the first 32 key what the leader side sends, the last 32 what
- * the other side sends. 0; -ENOMEM when the pool is exhausted. On failure c
- * is left zeroed. Costs a few microseconds (see docs/benchmarks.md). */
+ * the other side sends. mrenclave must be the measurement this enclave
+ * computed itself, never one from the host. c must be zeroed or wiped (set
+ * up over a live one, its pool blocks would be lost). 0; -ENOMEM when the
+ * pool is exhausted. On failure c is left zeroed. Costs about 3 us
+ * (docs/benchmarks.md). */
 int chan_crypto_init(struct chan_crypto *c, const uint8_t mrenclave[32],
 		     const uint8_t id[CHAN_ID_SIZE], bool leader_side);
 
