@@ -44,19 +44,32 @@ $(B)/sgx-sim/%.o: %.S
 	@mkdir -p $(dir $@)
 	$(CC) $(CORE_INC) -c $< -o $@
 
-# mbedTLS, from Debian's source package, built freestanding into the runtime.
+# mbedTLS, from Debian's source package, built freestanding into the runtime:
+# SHA-256 for the measurement; HKDF and AES-GCM for the sealed channels
+# (platform/sgx-sim/enclave/chan_crypto.c).
 MBEDTLS     := $(B)/third_party/mbedtls
-MBEDTLS_SRC := sha256.c
+MBEDTLS_SRC := sha256.c md.c hkdf.c aes.c aesni.c gcm.c cipher.c cipher_wrap.c constant_time.c \
+               platform_util.c
 MBEDTLS_OBJS := $(patsubst %.c,$(B)/sgx-sim/mbedtls/%.o,$(MBEDTLS_SRC))
+MBEDTLS_INC := -Iplatform/sgx-sim/enclave/mbedtls -I$(MBEDTLS)/include -Icore/include \
+             -DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
 MBEDTLS_CFLAGS := -std=gnu11 -O3 -funroll-loops -ffreestanding -nostdinc -isystem $(GCC_INC) \
              -fno-stack-protector -fPIE -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
-             -Iplatform/sgx-sim/enclave/mbedtls/shim -Iplatform/sgx-sim/enclave/mbedtls \
-             -I$(MBEDTLS)/include -Icore/include -DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
+             -Iplatform/sgx-sim/enclave/mbedtls/shim $(MBEDTLS_INC)
+# aesni.c holds the AES-NI and PCLMULQDQ code (inline assembly on xmm
+# registers), so it alone is built with SSE. That is safe because the runtime
+# runs either in a host signal handler (the kernel saved the interrupted
+# program's FPU/SSE state in the signal frame and restores it at sigreturn;
+# the handler starts with a clean state) or on host threads that run no
+# program code; chan_crypto.c clears the xmm registers after each use.
+$(B)/sgx-sim/mbedtls/aesni.o: MBEDTLS_CFLAGS := $(filter-out -mgeneral-regs-only,$(MBEDTLS_CFLAGS))
 
 $(MBEDTLS)/include/mbedtls/sha256.h:
 	@sh scripts/fetch-mbedtls.sh $(MBEDTLS)
 
-$(B)/sgx-sim/mbedtls/%.o: $(MBEDTLS)/include/mbedtls/sha256.h
+$(B)/sgx-sim/mbedtls/%.o: $(MBEDTLS)/include/mbedtls/sha256.h \
+		platform/sgx-sim/enclave/mbedtls/nto_mbedtls_config.h \
+		platform/sgx-sim/enclave/mbedtls/nto_mbedtls_glue.h
 	@mkdir -p $(dir $@)
 	@echo '  CC      mbedtls/$*.c'
 	$(Q)$(CC) $(MBEDTLS_CFLAGS) -c $(MBEDTLS)/library/$*.c -o $@
@@ -66,12 +79,22 @@ $(B)/sgx-sim/platform/sgx-sim/enclave/%.o: CORE_CFLAGS += -I$(MBEDTLS)/include \
 	-Iplatform/sgx-sim/enclave/mbedtls -Iplatform/sgx-sim/enclave/mbedtls/shim \
 	-DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
 
+# The platform secret (standing in for the CPU's fused key), made once per
+# build tree and read only by chan_crypto.c.
+SGX_SECRET := $(B)/sgx-sim/platform_secret.h
+$(SGX_SECRET):
+	@mkdir -p $(dir $@)
+	$(Q)sh scripts/gen-platform-secret.sh > $@.tmp && mv $@.tmp $@
+$(B)/sgx-sim/platform/sgx-sim/enclave/chan_crypto.o: $(SGX_SECRET)
+$(B)/sgx-sim/platform/sgx-sim/enclave/chan_crypto.o: CORE_CFLAGS += -I$(dir $(SGX_SECRET))
+
 $(B)/sgx-sim/enclave.elf: $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) platform/sgx-sim/enclave.ld
 	$(CC) -nostdlib -static -no-pie -Wl,-T,platform/sgx-sim/enclave.ld -Wl,--build-id=none \
 		-Wl,-z,noexecstack -o $@ $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) -lgcc
 
 # ---- host side: the nto CLI, image builder, host-call server, launchers ----
 -include host/host.mk
+-include platform/sgx-sim/tests/tests.mk
 SGX_HOST_SRCS := $(wildcard platform/sgx-sim/host/*.c)
 SGX_HOST_OBJS := $(patsubst %.c,$(B)/hostobj/%.o,$(SGX_HOST_SRCS)) \
                  $(B)/hostobj/platform/sgx-sim/host/trampolines.o
@@ -102,6 +125,7 @@ test: deps
 	$(MAKE) all test-progs
 	sh tests/check_core_objects.sh
 	$(MAKE) host-unit
+	$(MAKE) sgxsim-unit
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
 	NTO_TEST_NO_BUILD=1 $(PYTEST) -q tests

@@ -39,9 +39,16 @@ def run(exe, env_extra, n=4, timeout=60):
 
 
 def leftovers(sid):
-    time.sleep(0.2)
-    r = subprocess.run(["ps", "-o", "pid=,args=", "-s", str(sid)], capture_output=True)
-    return r.stdout.decode().strip()
+    """Live host processes still in nto's session (zombies wait for the
+    machine's init to reap them: they run nothing)."""
+    for _ in range(20):
+        time.sleep(0.1)
+        r = subprocess.run(["ps", "-o", "pid=,stat=,args=", "-s", str(sid)],
+                           capture_output=True)
+        live = [l for l in r.stdout.decode().splitlines() if l.split()[1][0] != "Z"]
+        if not live:
+            return ""
+    return "\n".join(live)
 
 
 def test_forks_leave_no_host_process(fork_channel, platform):
@@ -67,8 +74,10 @@ def test_tampered_frame_ends_only_its_process(fork_channel, platform, nth):
     results = [LINE.match(l) for l in lines[:-1]]
     assert all(results) and len(results) == 4, out
     hurt = [m for m in results if m.group(3) is None or int(m.group(3)) != int(m.group(1))]
-    # One frame was forged: at most one child suffers, and nto says so.
-    assert len(hurt) <= 1, out
-    if hurt and b"killed" in hurt[0].group(0):
+    assert b"tampered with frame" in err, "the hostile host never got its chance"
+    # Every forged frame is caught: exactly one child suffers, cleanly —
+    # its fork fails, or it is killed and nto says why.
+    assert len(hurt) == 1, out
+    if b"killed" in hurt[0].group(0):
         assert b"channel failed" in err, err
     assert leftovers(sid) == ""

@@ -173,8 +173,10 @@ static void maybe_tamper(uint8_t *data, uint32_t len)
 		e = getenv("NTO_SGXSIM_TAMPER");
 		nth = e ? atol(e) : 0;
 	}
-	if (nth && __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED) == nth && len)
+	if (nth && __atomic_add_fetch(&count, 1, __ATOMIC_RELAXED) == nth && len) {
 		data[len / 2] ^= 0x10;
+		fprintf(stderr, "nto: sgx-sim host: tampered with frame %ld\n", nth);
+	}
 }
 
 static int64_t chan_send(int64_t h, const struct hc_msg *q, uint8_t *data)
