@@ -255,6 +255,9 @@ static void test_killed_child(void **state)
 	struct sc_result r = fixture_syscall(NR_getpid, 0, 0, 0, 0, 0, 0);
 	assert_int_equal(r.how, TEST_EXITED);
 	as_init();
+	/* SIGCHLD left at its default is not even queued: it would only
+	 * interrupt the parent's sleeps. */
+	assert_false(proc_find(1)->pending.set & SIGBIT(SIGCHLD));
 	/* A zombie takes signals without complaint until it is reaped. */
 	assert_int_equal(SC2(NR_kill, pid, SIGKILL), 0);
 	assert_int_equal(wait_for(pid, &st, 0), pid);
