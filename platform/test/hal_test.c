@@ -488,7 +488,8 @@ int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
 	for (size_t i = 0; i < n; i++) {
 		if ((r[i].start | r[i].end) & (PAGE_SIZE - 1) || r[i].end <= r[i].start ||
 		    (i && r[i].start < r[i - 1].end))
-			violation("hal_as_fork with a malformed region", r[i].start, r[i].end - r[i].start);
+			violation("hal_as_fork with a malformed region", r[i].start,
+				  r[i].end - r[i].start);
 	}
 	/* What the child would find at the probed word: the parent's memory now. */
 	if (probe_addr && user_ok(probe_addr, 4, false))
