@@ -268,6 +268,45 @@ static void test_killed_child(void **state)
 	assert_int_equal(SC2(NR_kill, pid, SIGTERM), -ESRCH);
 }
 
+/* A child with no exit signal is a "clone" child: only __WCLONE or
+ * __WALL wait for it, and its death sends nothing. SA_NOCLDSTOP keeps
+ * stops quiet; a kill reads CLD_KILLED. */
+static void test_clone_children_and_quiet_stops(void **state)
+{
+	struct ksigaction *act = (struct ksigaction *)ualloc(sizeof(*act));
+	int st;
+
+	block_sig(SIGCHLD);
+	long pid = SC5(NR_clone, 0, 0, 0, 0, 0);
+	assert_true(pid > 1);
+	exit_as((pid_t)pid, 4);
+	as_init();
+	assert_false(proc_find(1)->pending.set & SIGBIT(SIGCHLD));
+	assert_int_equal(wait_for(-1, &st, WNOHANG), -ECHILD);
+	assert_int_equal(wait_for(-1, &st, WNOHANG | 0x80000000), pid);
+	assert_int_equal(st, 4 << 8);
+	act->handler = 0x401000;
+	act->flags = SA_RESTORER | SA_NOCLDSTOP;
+	act->restorer = 0x402000;
+	assert_int_equal(SC4(NR_rt_sigaction, SIGCHLD, act, 0, 8), 0);
+	pid_t c = do_fork();
+	assert_int_equal(SC2(NR_kill, c, SIGSTOP), 0);
+	as_proc(c);
+	test_sleep_budget(2);
+	assert_int_equal(fixture_syscall(NR_getpid, 0, 0, 0, 0, 0, 0).how, TEST_STUCK);
+	test_sleep_budget(0);
+	as_init();
+	assert_false(proc_find(1)->pending.set & SIGBIT(SIGCHLD)); /* SA_NOCLDSTOP */
+	assert_int_equal(wait_for(c, &st, WUNTRACED | WNOHANG), c); /* wait still sees it */
+	assert_int_equal(SC2(NR_kill, c, SIGKILL), 0);
+	as_proc(c);
+	assert_int_equal(fixture_syscall(NR_getpid, 0, 0, 0, 0, 0, 0).how, TEST_EXITED);
+	as_init();
+	int32_t *info = take_sig(SIGCHLD);
+	assert_int_equal(info[2], CLD_KILLED);
+	assert_int_equal(info[6], SIGKILL);
+}
+
 /* The vfork parent waits (here: the platform sees it block) until the
  * child exits or execs; then it is released. */
 static void test_vfork_waits(void **state)
@@ -600,6 +639,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_and_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_child, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clone_children_and_quiet_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfork_waits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_exec_in_child, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_pipe_between_processes, setup, teardown),
