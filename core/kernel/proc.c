@@ -146,6 +146,14 @@ struct thread *thread_lookup(pid_t tid)
 	return NULL;
 }
 
+struct proc *proc_of_id(pid_t id)
+{
+	struct proc *p = proc_find(id);
+	struct thread *t = p ? NULL : thread_lookup(id);
+
+	return p ? p : t ? t->proc : NULL;
+}
+
 int threads_alive(void)
 {
 	int n = 0;

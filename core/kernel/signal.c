@@ -142,12 +142,27 @@ static void on_send(struct proc *p, int signo)
 	}
 }
 
+/* A signal nobody would act on is not queued (as Linux): an ignored one,
+ * or one whose default is to ignore it unless it is blocked (its handler
+ * may change before it is unblocked). Else a SIGCHLD nobody wants would
+ * interrupt the parent's sleeps. */
+static bool dropped(struct proc *p, struct thread *t, int signo)
+{
+	uint64_t h = p->sigact[signo].handler;
+
+	if (signo == SIGKILL || (h != SIG_IGN && (h != SIG_DFL || !default_ignores(signo))))
+		return false;
+	if (h == SIG_IGN)
+		return true;
+	return t ? !(t->sigmask & SIGBIT(signo)) : taker(p, signo) != NULL;
+}
+
 void signal_post(struct proc *p, struct thread *t, int signo, const struct ksiginfo *info)
 {
 	if (p->state != PS_ALIVE)
 		return;
 	on_send(p, signo);
-	if (p->sigact[signo].handler == SIG_IGN && signo != SIGKILL)
+	if (dropped(p, t, signo))
 		return;
 	queue(t ? &t->pending : &p->pending, signo, info);
 	/* Make the thread that will take it notice: wake it if it sleeps in

@@ -79,7 +79,7 @@ long sys_getpgrp(void)
 /* The process pid names (0: the caller), zombies included, or NULL. */
 static struct proc *target(pid_t pid)
 {
-	return pid == 0 ? current->proc : proc_find(pid);
+	return pid == 0 ? current->proc : proc_of_id(pid);
 }
 
 long sys_getpgid(pid_t pid)

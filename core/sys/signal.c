@@ -121,18 +121,6 @@ static void kill_proc(struct proc *p, int sig)
 		signal_post(p, NULL, sig, &info);
 }
 
-/* kill(pid > 0): a process, or the process of a thread that pid names. */
-static long kill_pid(pid_t pid, int sig)
-{
-	struct proc *p = proc_find(pid);
-	struct thread *t = p ? NULL : thread_lookup(pid);
-
-	if (!p && !t)
-		return -ESRCH;
-	kill_proc(p ? p : t->proc, sig);
-	return 0;
-}
-
 long sys_kill(pid_t pid, int sig)
 {
 	struct proc *next;
@@ -140,8 +128,13 @@ long sys_kill(pid_t pid, int sig)
 
 	if (sig < 0 || sig > NSIG)
 		return -EINVAL;
-	if (pid > 0)
-		return kill_pid(pid, sig);
+	if (pid > 0) {
+		struct proc *p = proc_of_id(pid);
+		if (!p)
+			return -ESRCH;
+		kill_proc(p, sig);
+		return 0;
+	}
 	if (pid == INT32_MIN)
 		return -ESRCH; /* as Linux: -INT_MIN names no group */
 	/* 0: the caller's group; -1: everyone but pid 1 and the caller (as
@@ -209,7 +202,7 @@ long sys_rt_sigqueueinfo(pid_t tgid, int sig, const void __user *uinfo)
 	r = queued_info(tgid, uinfo, &info);
 	if (r < 0)
 		return r;
-	p = tgid > 0 ? proc_find(tgid) : NULL;
+	p = tgid > 0 ? proc_of_id(tgid) : NULL;
 	if (!p)
 		return -ESRCH;
 	if (sig)

@@ -15,6 +15,7 @@
 #define __WNOTHREAD 0x20000000
 #define __WALL      0x40000000
 #define __WCLONE    0x80000000U
+#define WAIT_FLAGS  (__WNOTHREAD | __WCLONE | __WALL)
 #define P_ALL   0
 #define P_PID   1
 #define P_PGID  2
@@ -135,7 +136,7 @@ long sys_wait4(pid_t pid, int __user *status, int options, void __user *rusage)
 	uint8_t ru[144] = {0}; /* struct rusage: no accounting is kept */
 	long ret;
 
-	if ((unsigned int)options & ~(WNOHANG | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+	if ((unsigned int)options & ~(WNOHANG | WSTOPPED | WCONTINUED | WAIT_FLAGS))
 		return -EINVAL;
 	if (pid == INT32_MIN)
 		return -ESRCH;
@@ -178,7 +179,7 @@ long sys_waitid(int idtype, pid_t id, void __user *info, int options, void __use
 	uint8_t ru[144] = {0};
 	long ret;
 
-	if (o & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WNOTHREAD | __WCLONE | __WALL))
+	if (o & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | WAIT_FLAGS))
 		return -EINVAL;
 	if (!(o & (WEXITED | WSTOPPED | WCONTINUED)))
 		return -EINVAL;

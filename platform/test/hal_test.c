@@ -241,8 +241,12 @@ static bool user_ok(uptr va, size_t n, bool write)
 
 int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 {
-	if (in_fake_as())
-		fake_copies++; /* the test's memory stands in for the forked copy */
+	/* The test's memory stands in for a forked copy where it is mapped;
+	 * elsewhere (what the child mapped itself) reads are zeroes. */
+	if (in_fake_as() && ++fake_copies && !user_ok((uptr)src, n, false)) {
+		memset(dst, 0, n);
+		return 0;
+	}
 	if (!user_ok((uptr)src, n, false)) {
 		violation("hal_copy_from_user of memory that would fault", (uptr)src, n);
 		return -EFAULT;
@@ -253,8 +257,8 @@ int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 
 int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 {
-	if (in_fake_as())
-		fake_copies++;
+	if (in_fake_as() && ++fake_copies && !user_ok((uptr)dst, n, true))
+		return 0; /* and writes there go nowhere */
 	if (!user_ok((uptr)dst, n, true)) {
 		violation("hal_copy_to_user of memory that would fault", (uptr)dst, n);
 		return -EFAULT;
@@ -384,8 +388,9 @@ void hal_yield(void)
  * enclaves. With test_as_enable(true), hal_as_fork hands out dummy address
  * spaces and hal_thread_start in one only records the start; a test then
  * plays that thread with test_become(). hal_mem_* by a thread of a dummy
- * space do nothing; its copies act on the test's memory, which stands in
- * for the copy (so a test can read what the core wrote for that thread). */
+ * space do nothing; its copies act on the test's memory where that is
+ * mapped, standing in for the copy (so a test can read what the core wrote
+ * for that thread), and elsewhere read zeroes and write nowhere. */
 
 #define FAKE_AS_MAX 64
 #define FAKE_THREADS_MAX 256
@@ -483,7 +488,8 @@ int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
 	for (size_t i = 0; i < n; i++) {
 		if ((r[i].start | r[i].end) & (PAGE_SIZE - 1) || r[i].end <= r[i].start ||
 		    (i && r[i].start < r[i - 1].end))
-			violation("hal_as_fork with a malformed region", r[i].start, r[i].end - r[i].start);
+			violation("hal_as_fork with a malformed region", r[i].start,
+				  r[i].end - r[i].start);
 	}
 	/* What the child would find at the probed word: the parent's memory now. */
 	if (probe_addr && user_ok(probe_addr, 4, false))

@@ -22,6 +22,7 @@ enum {
 	NR_getppid = 110, NR_setsid = 112, NR_getpgid = 121, NR_getsid = 124,
 	NR_rt_sigtimedwait = 128, NR_rt_sigqueueinfo = 129, NR_prctl = 157, NR_gettid = 186,
 	NR_tgkill = 234, NR_waitid = 247, NR_clone3 = 435, NR_getitimer = 36, NR_alarm = 37,
+	NR_execve = 59, NR_timer_create = 222, NR_timer_delete = 226,
 };
 
 #define CLONE_VM             0x00000100
@@ -255,6 +256,9 @@ static void test_killed_child(void **state)
 	struct sc_result r = fixture_syscall(NR_getpid, 0, 0, 0, 0, 0, 0);
 	assert_int_equal(r.how, TEST_EXITED);
 	as_init();
+	/* SIGCHLD left at its default is not even queued: it would only
+	 * interrupt the parent's sleeps. */
+	assert_false(proc_find(1)->pending.set & SIGBIT(SIGCHLD));
 	/* A zombie takes signals without complaint until it is reaped. */
 	assert_int_equal(SC2(NR_kill, pid, SIGKILL), 0);
 	assert_int_equal(wait_for(pid, &st, 0), pid);
@@ -262,6 +266,45 @@ static void test_killed_child(void **state)
 	size_t n;
 	assert_null(strstr(test_host_output(2, &n), "killed by"));
 	assert_int_equal(SC2(NR_kill, pid, SIGTERM), -ESRCH);
+}
+
+/* A child with no exit signal is a "clone" child: only __WCLONE or
+ * __WALL wait for it, and its death sends nothing. SA_NOCLDSTOP keeps
+ * stops quiet; a kill reads CLD_KILLED. */
+static void test_clone_children_and_quiet_stops(void **state)
+{
+	struct ksigaction *act = (struct ksigaction *)ualloc(sizeof(*act));
+	int st;
+
+	block_sig(SIGCHLD);
+	long pid = SC5(NR_clone, 0, 0, 0, 0, 0);
+	assert_true(pid > 1);
+	exit_as((pid_t)pid, 4);
+	as_init();
+	assert_false(proc_find(1)->pending.set & SIGBIT(SIGCHLD));
+	assert_int_equal(wait_for(-1, &st, WNOHANG), -ECHILD);
+	assert_int_equal(wait_for(-1, &st, WNOHANG | 0x80000000), pid);
+	assert_int_equal(st, 4 << 8);
+	act->handler = 0x401000;
+	act->flags = SA_RESTORER | SA_NOCLDSTOP;
+	act->restorer = 0x402000;
+	assert_int_equal(SC4(NR_rt_sigaction, SIGCHLD, act, 0, 8), 0);
+	pid_t c = do_fork();
+	assert_int_equal(SC2(NR_kill, c, SIGSTOP), 0);
+	as_proc(c);
+	test_sleep_budget(2);
+	assert_int_equal(fixture_syscall(NR_getpid, 0, 0, 0, 0, 0, 0).how, TEST_STUCK);
+	test_sleep_budget(0);
+	as_init();
+	assert_false(proc_find(1)->pending.set & SIGBIT(SIGCHLD)); /* SA_NOCLDSTOP */
+	assert_int_equal(wait_for(c, &st, WUNTRACED | WNOHANG), c); /* wait still sees it */
+	assert_int_equal(SC2(NR_kill, c, SIGKILL), 0);
+	as_proc(c);
+	assert_int_equal(fixture_syscall(NR_getpid, 0, 0, 0, 0, 0, 0).how, TEST_EXITED);
+	as_init();
+	int32_t *info = take_sig(SIGCHLD);
+	assert_int_equal(info[2], CLD_KILLED);
+	assert_int_equal(info[6], SIGKILL);
 }
 
 /* The vfork parent waits (here: the platform sees it block) until the
@@ -280,6 +323,59 @@ static void test_vfork_waits(void **state)
 	as_init();
 	assert_int_equal(((struct thread *)init_thread)->vfork_child, 0);
 	((struct thread *)init_thread)->state = T_RUNNING;
+	assert_int_equal(wait_for(pid, NULL, 0), pid);
+}
+
+/* A vfork child's execve lets its parent go on; exec leaves its marks. */
+static void test_exec_in_child(void **state)
+{
+	char path[64];
+
+	test_sleep_budget(2);
+	assert_int_equal(fixture_syscall(NR_vfork, 0, 0, 0, 0, 0, 0).how, TEST_STUCK);
+	test_sleep_budget(0);
+	struct proc *c = procs->next;
+	pid_t pid = c->pid;
+	as_proc(pid);
+	assert_int_equal(SC3(NR_timer_create, CLOCK_MONOTONIC, 0, ualloc(4)), 0);
+	uptr argv = ualloc(3 * sizeof(uptr));
+	((uptr *)argv)[0] = ustr("prog");
+	((uptr *)argv)[1] = ustr("arg");
+	assert_int_equal(SC3(NR_execve, ustr("/bin/prog"), argv, 0), 0);
+	assert_int_equal(((struct thread *)init_thread)->vfork_child, 0);
+	assert_null(c->vfork_parent);
+	assert_true(c->did_exec);
+	assert_string_equal(c->comm, "prog");
+	assert_int_equal(SC1(NR_timer_delete, 0), -EINVAL); /* POSIX timers went */
+	as_init();
+	((struct thread *)init_thread)->state = T_RUNNING;
+	assert_int_equal(SC2(NR_setpgid, pid, 0), -EACCES);
+	/* Another process sees the argv the core kept, never the child's memory. */
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", pid);
+	long fd = SC3(NR_open, ustr(path), O_RDONLY, 0);
+	uptr buf = ualloc(64);
+	assert_int_equal(SC3(NR_read, fd, buf, 64), 9);
+	assert_memory_equal((void *)buf, "prog\0arg\0", 9);
+	SC1(NR_close, fd);
+}
+
+/* A pipe between two processes: the child's exit closes its end. */
+static void test_pipe_between_processes(void **state)
+{
+	int *fds = (int *)ualloc(2 * sizeof(int));
+	uptr buf = ualloc(16);
+
+	assert_int_equal(SC2(NR_pipe2, fds, 0), 0);
+	pid_t pid = do_fork();
+	as_proc(pid);
+	assert_int_equal(SC1(NR_close, fds[0]), 0);
+	assert_int_equal(SC3(NR_write, fds[1], ustr("hi"), 2), 2);
+	exit_as(pid, 0);
+	as_init();
+	assert_int_equal(SC1(NR_close, fds[1]), 0);
+	assert_int_equal(SC3(NR_read, fds[0], buf, 16), 2);
+	assert_memory_equal((void *)buf, "hi", 2);
+	assert_int_equal(SC3(NR_read, fds[0], buf, 16), 0); /* every writer is gone */
 	assert_int_equal(wait_for(pid, NULL, 0), pid);
 }
 
@@ -543,7 +639,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_exit_and_wait, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_wait_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_killed_child, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_clone_children_and_quiet_stops, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_vfork_waits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_exec_in_child, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pipe_between_processes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_init_exit_ends_all, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_autoreap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reparent, setup, teardown),

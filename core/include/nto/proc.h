@@ -116,6 +116,10 @@ pid_t pid_alloc(void);
 /* The process with this pid (a zombie too), or NULL. */
 struct proc *proc_find(pid_t pid);
 
+/* The process id names, or the process of the thread id names (Linux
+ * finds a process by any of its threads' ids), or NULL. */
+struct proc *proc_of_id(pid_t id);
+
 /* What a new thread starts with. */
 struct thread_start {
 	const struct nto_regs *regs;
