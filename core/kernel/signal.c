@@ -374,7 +374,9 @@ void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
 {
 	core_lock();
 	current->regs = regs;
-	fault(regs, signo, code, addr);
+	/* A page only waiting for its file's bytes is no fault of the program. */
+	if (!(signo == SIGSEGV && vm_fault_in(current->proc->mm, addr)))
+		fault(regs, signo, code, addr);
 	signal_deliver_pending(regs, 0);
 	core_unlock();
 }

@@ -111,11 +111,56 @@ static void span(const struct elf64_phdr *p, uint64_t bias, uptr *start, uptr *e
 	*end = ALIGN_UP(p->p_vaddr + bias + p->p_memsz, PAGE_SIZE);
 }
 
+/* True when every PT_LOAD segment has pages of its own (in address order)
+ * and a file offset that reaches back to its first page's start: then each
+ * can be a mapping read from the file on demand. */
+static bool segments_apart(const struct elf_info *in, uint64_t bias)
+{
+	uptr prev_end = 0;
+
+	for (int i = 0; i < in->eh.e_phnum; i++) {
+		const struct elf64_phdr *p = &in->ph[i];
+		uptr start, end;
+		if (p->p_type != PT_LOAD)
+			continue;
+		span(p, bias, &start, &end);
+		if (start < prev_end || p->p_offset < (p->p_vaddr + bias) - start)
+			return false;
+		prev_end = end;
+	}
+	return true;
+}
+
+/* Each segment becomes a mapping whose pages are read from the file when
+ * first touched: a program pays only for the pages it uses, and on
+ * sgx-sim a forked child reads clean pages itself instead of receiving
+ * them (docs/satellites.md). */
+static int map_segments_lazy(struct file *f, struct elf_info *in, uint64_t bias,
+			     const char *name)
+{
+	for (int i = 0; i < in->eh.e_phnum; i++) {
+		const struct elf64_phdr *p = &in->ph[i];
+		uptr start, end;
+		if (p->p_type != PT_LOAD)
+			continue;
+		span(p, bias, &start, &end);
+		int64_t off = (int64_t)(p->p_offset - ((p->p_vaddr + bias) - start));
+		int r = vm_map_lazy(current->proc->mm, start, end - start, prot_of(p->p_flags),
+				    MAP_PRIVATE, name, f, off, (int64_t)(p->p_offset + p->p_filesz));
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
 static int map_segments(struct file *f, struct elf_info *in, uint64_t bias, const char *name)
 {
 	struct mm *mm = current->proc->mm;
 	uptr mapped_end = 0;
 	int r;
+
+	if (segments_apart(in, bias))
+		return map_segments_lazy(f, in, bias, name);
 
 	for (int i = 0; i < in->eh.e_phnum; i++) {
 		const struct elf64_phdr *p = &in->ph[i];

@@ -5,16 +5,28 @@
 #include <nto/mm.h>
 #include <nto/proc.h>
 
+/* Checks [p, p+n) against the map and fills pages still on demand. */
+static int user_range(uptr p, size_t n, int prot)
+{
+	struct mm *mm = current->proc->mm;
+
+	if (!vm_accessible(mm, p, n, prot))
+		return -EFAULT;
+	if (mm->has_lazy && n && vm_populate(mm, p, n) < 0)
+		return -EFAULT;
+	return 0;
+}
+
 int copy_from_user(void *dst, const void __user *src, size_t n)
 {
-	if (!vm_accessible(current->proc->mm, (uptr)src, n, PROT_READ))
+	if (user_range((uptr)src, n, PROT_READ) < 0)
 		return -EFAULT;
 	return hal_copy_from_user(dst, src, n);
 }
 
 int copy_to_user(void __user *dst, const void *src, size_t n)
 {
-	if (!vm_accessible(current->proc->mm, (uptr)dst, n, PROT_WRITE))
+	if (user_range((uptr)dst, n, PROT_WRITE) < 0)
 		return -EFAULT;
 	return hal_copy_to_user(dst, src, n);
 }

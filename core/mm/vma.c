@@ -56,7 +56,39 @@ bool vm_accessible(struct mm *mm, uptr addr, size_t len, int prot)
 	return addr >= end;
 }
 
-/* A copy of v's record, with its own name and file reference. */
+static void vma_free(struct vma *v);
+static int map_record(struct mm *mm, uptr addr, size_t len, int prot, int hal_prot, int flags,
+		      const char *name, int64_t off, struct vma **out);
+
+static size_t vma_pages(const struct vma *v)
+{
+	return (v->end - v->start) / PAGE_SIZE;
+}
+
+static bool page_present(const struct vma *v, size_t i)
+{
+	return !v->present || (v->present[i / 8] >> (i % 8)) & 1;
+}
+
+static void set_present(struct vma *v, size_t i)
+{
+	v->present[i / 8] |= (uint8_t)(1u << (i % 8));
+}
+
+/* A present map of `pages` bits: bits [from, from + pages) of src, or
+ * none set when src is NULL. */
+static uint8_t *present_map(const struct vma *src, size_t from, size_t pages)
+{
+	uint8_t *m = kzalloc((pages + 7) / 8);
+
+	for (size_t i = 0; m && src && i < pages; i++) {
+		if (page_present(src, from + i))
+			m[i / 8] |= (uint8_t)(1u << (i % 8));
+	}
+	return m;
+}
+
+/* A copy of v's record, with its own name, file reference and present map. */
 static struct vma *vma_clone(const struct vma *v)
 {
 	struct vma *n = kmalloc(sizeof(*n));
@@ -65,6 +97,14 @@ static struct vma *vma_clone(const struct vma *v)
 		return NULL;
 	*n = *v;
 	n->name = v->name ? kstrdup(v->name) : NULL;
+	if (v->present) {
+		n->present = present_map(v, 0, vma_pages(v));
+		if (!n->present) {
+			kfree(n->name);
+			kfree(n);
+			return NULL;
+		}
+	}
 	if (n->file)
 		file_get(n->file);
 	return n;
@@ -74,12 +114,28 @@ static struct vma *vma_clone(const struct vma *v)
 static int split_at(struct mm *mm, uptr addr)
 {
 	struct vma *v = vm_find(mm, addr), *n;
+	uint8_t *low = NULL;
 
 	if (!v || v->start == addr)
 		return 0;
 	n = vma_clone(v);
+	if (v->present && n) {
+		size_t k = (addr - v->start) / PAGE_SIZE;
+		low = present_map(v, 0, k);
+		kfree(n->present);
+		n->present = present_map(v, k, vma_pages(v) - k);
+		if (!low || !n->present) {
+			kfree(low);
+			vma_free(n);
+			return -ENOMEM;
+		}
+	}
 	if (!n)
 		return -ENOMEM;
+	if (v->present) {
+		kfree(v->present);
+		v->present = low;
+	}
 	n->start = addr;
 	if (!(v->flags & MAP_ANONYMOUS))
 		n->off = v->off + (int64_t)(addr - v->start);
@@ -92,6 +148,7 @@ static void vma_free(struct vma *v)
 {
 	if (v->file)
 		file_put(v->file);
+	kfree(v->present);
 	kfree(v->name);
 	kfree(v);
 }
@@ -130,6 +187,11 @@ int mm_dup(struct mm *dst, const struct mm *src)
 			return -ENOMEM;
 		}
 		n->next = NULL;
+		/* A page of a never-writable file mapping still holds its file's
+		 * bytes: the child reads them from the file itself, when it needs
+		 * them, rather than being sent a copy. */
+		if (n->present && !(n->prot & PROT_WRITE))
+			memset(n->present, 0, (vma_pages(n) + 7) / 8);
 		*tail = n;
 		tail = &n->next;
 	}
@@ -149,25 +211,185 @@ void mm_forget(struct mm *mm)
 	mm->vmas = NULL;
 }
 
+/* Appends [s, e) with prot to r (at most cap), merging with the last
+ * region when they touch with one protection; false when r is full. */
+static bool add_region(struct hal_region *r, size_t *k, size_t cap, uptr s, uptr e, int prot)
+{
+	if (*k && r[*k - 1].end == s && r[*k - 1].prot == prot) {
+		r[*k - 1].end = e;
+		return true;
+	}
+	if (*k == cap)
+		return false;
+	r[(*k)++] = (struct hal_region){s, e, prot};
+	return true;
+}
+
+/* Adds v's pages: runs still on demand go as PROT_NONE. */
+static bool add_vma_regions(const struct vma *v, struct hal_region *r, size_t *k, size_t cap)
+{
+	size_t pages = vma_pages(v);
+
+	if (!v->present)
+		return add_region(r, k, cap, v->start, v->end, v->prot);
+	for (size_t i = 0; i < pages;) {
+		bool in = page_present(v, i);
+		size_t j = i;
+		while (j < pages && page_present(v, j) == in)
+			j++;
+		if (!add_region(r, k, cap, v->start + i * PAGE_SIZE, v->start + j * PAGE_SIZE,
+				in ? v->prot : PROT_NONE))
+			return false;
+		i = j;
+	}
+	return true;
+}
+
 int mm_regions(const struct mm *mm, struct hal_region **out, size_t *n)
 {
 	size_t cap = 0, k = 0;
 	struct hal_region *r;
 
 	for (const struct vma *v = mm->vmas; v; v = v->next)
-		cap++;
+		cap += v->present ? vma_pages(v) : 1;
 	r = kmalloc(sizeof(*r) * (cap ? cap : 1));
 	if (!r)
 		return -ENOMEM;
-	/* Neighbours with one protection travel as one region. */
 	for (const struct vma *v = mm->vmas; v; v = v->next) {
-		if (k && r[k - 1].end == v->start && r[k - 1].prot == v->prot)
-			r[k - 1].end = v->end;
-		else
-			r[k++] = (struct hal_region){v->start, v->end, v->prot};
+		if (!add_vma_regions(v, r, &k, cap)) {
+			kfree(r);
+			return -ENOMEM;
+		}
 	}
 	*out = r;
 	*n = k;
+	return 0;
+}
+
+/* ---- demand paging ---- */
+
+#define FAULT_AROUND 8 /* pages filled per fault: one round trip on a satellite */
+
+/* Reads pages [i, j) of v from its file into program memory. The map's
+ * protection does not apply: the core is filling, not the program. */
+static int fill_pages(struct vma *v, size_t i, size_t j)
+{
+	uptr at = v->start + i * PAGE_SIZE;
+	size_t len = (j - i) * PAGE_SIZE;
+	int64_t off = v->off + (int64_t)(i * PAGE_SIZE);
+	int64_t avail = v->file_limit - off;
+	size_t n = avail <= 0 ? 0 : (size_t)MIN((uint64_t)avail, (uint64_t)len);
+	uint8_t *buf = NULL;
+	int r = 0;
+
+	if (n) {
+		buf = kmalloc(n);
+		if (!buf)
+			return -ENOMEM;
+		r = kernel_read(v->file, buf, n, off);
+	}
+	if (r == 0)
+		r = hal_mem_protect(at, len, PROT_READ | PROT_WRITE);
+	if (r == 0 && n)
+		r = hal_copy_to_user((void *)at, buf, n);
+	/* The pages past the file's end are the fresh zeros of the commit. */
+	if (r == 0 && v->prot != (PROT_READ | PROT_WRITE))
+		r = hal_mem_protect(at, len, v->prot);
+	kfree(buf);
+	if (r < 0)
+		return -EFAULT;
+	for (size_t k = i; k < j; k++)
+		set_present(v, k);
+	return 0;
+}
+
+/* Fills the absent pages among [i, j) of v, a run at a time. */
+static int fill_range(struct vma *v, size_t i, size_t j)
+{
+	while (i < j) {
+		while (i < j && page_present(v, i))
+			i++;
+		size_t e = i;
+		while (e < j && !page_present(v, e))
+			e++;
+		if (e > i && fill_pages(v, i, e) < 0)
+			return -EFAULT;
+		i = e;
+	}
+	return 0;
+}
+
+int vm_map_lazy(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
+		struct file *f, int64_t off, int64_t file_limit)
+{
+	struct vma *v;
+	int r = map_record(mm, addr, len, prot, PROT_NONE, flags, name, off, &v);
+
+	if (r < 0)
+		return r;
+	v->present = kzalloc((vma_pages(v) + 7) / 8);
+	if (!v->present) {
+		vm_unmap(mm, addr, len);
+		return -ENOMEM;
+	}
+	file_get(f);
+	v->file = f;
+	v->file_limit = file_limit;
+	mm->has_lazy = true;
+	return 0;
+}
+
+int vm_populate(struct mm *mm, uptr addr, size_t len)
+{
+	uptr end = addr + len;
+
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+		if (!v->present || v->end <= addr)
+			continue;
+		size_t i = (MAX(addr, v->start) - v->start) / PAGE_SIZE;
+		size_t j = (ALIGN_UP(MIN(end, v->end), PAGE_SIZE) - v->start) / PAGE_SIZE;
+		if (fill_range(v, i, j) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+void vm_forget_pages(struct vma *v, uptr s, uptr e)
+{
+	hal_mem_unmap(s, e - s);
+	if (hal_mem_map(s, e - s, PROT_NONE) < 0)
+		kpanic("cannot recommit memory the core just released");
+	for (uptr a = s; a < e; a += PAGE_SIZE) {
+		size_t i = (a - v->start) / PAGE_SIZE;
+		v->present[i / 8] &= (uint8_t)~(1u << (i % 8));
+	}
+}
+
+bool vm_fault_in(struct mm *mm, uptr addr)
+{
+	struct vma *v = mm->has_lazy ? vm_find(mm, addr) : NULL;
+	size_t i, from, to;
+
+	if (!v || !v->present)
+		return false;
+	i = (addr - v->start) / PAGE_SIZE;
+	if (page_present(v, i))
+		return false; /* there, and still refused: the program's fault */
+	from = ALIGN_DOWN(i, FAULT_AROUND);
+	to = MIN(from + FAULT_AROUND, vma_pages(v));
+	return fill_range(v, from, to) == 0;
+}
+
+/* Fills the whole of v and makes it an ordinary mapping: for changes of
+ * protection or place, which on-demand pages would complicate for little. */
+static int make_present(struct vma *v)
+{
+	if (!v->present)
+		return 0;
+	if (fill_range(v, 0, vma_pages(v)) < 0)
+		return -ENOMEM;
+	kfree(v->present);
+	v->present = NULL;
 	return 0;
 }
 
@@ -206,8 +428,10 @@ int vm_unmap(struct mm *mm, uptr addr, size_t len)
 	return 0;
 }
 
-int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
-		 int64_t off)
+/* Records and commits a mapping: prot is what the program may do, hal_prot
+ * what the platform commits (PROT_NONE for pages on demand). */
+static int map_record(struct mm *mm, uptr addr, size_t len, int prot, int hal_prot, int flags,
+		      const char *name, int64_t off, struct vma **out)
 {
 	struct vma *n, **pp;
 	int r;
@@ -232,7 +456,7 @@ int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, cons
 		kfree(n);
 		return -ENOMEM;
 	}
-	r = hal_mem_map(addr, len, prot);
+	r = hal_mem_map(addr, len, hal_prot);
 	if (r < 0) {
 		mem_uncharge(charge);
 		kfree(n);
@@ -248,7 +472,15 @@ int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, cons
 		;
 	n->next = *pp;
 	*pp = n;
+	if (out)
+		*out = n;
 	return 0;
+}
+
+int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
+		 int64_t off)
+{
+	return map_record(mm, addr, len, prot, prot, flags, name, off, NULL);
 }
 
 uptr vm_find_free(struct mm *mm, size_t len, uptr hint)
@@ -292,6 +524,10 @@ int vm_protect(struct mm *mm, uptr addr, size_t len, int prot)
 		return -ENOMEM;
 	if (split_at(mm, addr) < 0 || split_at(mm, end) < 0)
 		return -ENOMEM;
+	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {
+		if (v->start >= addr && make_present(v) < 0)
+			return -ENOMEM;
+	}
 	/* Opening reserved memory charges it; closing it gives it back. */
 	uint64_t opened = 0, closed = 0;
 	for (struct vma *v = mm->vmas; v && v->start < end; v = v->next) {

@@ -210,6 +210,10 @@ long sys_madvise(uptr addr, size_t len, int advice)
 			uptr s = MAX(v->start, addr), e = MIN(v->end, addr + len);
 			if (e <= s || (v->flags & MAP_TYPE) != MAP_PRIVATE)
 				continue;
+			if (v->present) {
+				vm_forget_pages(v, s, e);
+				continue;
+			}
 			hal_mem_unmap(s, e - s);
 			if (hal_mem_map(s, e - s, v->file ? PROT_READ | PROT_WRITE : v->prot) < 0)
 				kpanic("cannot recommit memory the core just released");

@@ -64,7 +64,7 @@ static int fork_start(struct proc *c, unsigned long flags, uptr newsp, uptr ctid
 	struct hal_region *r;
 	struct thread *t;
 	size_t n;
-	int ret = mm_regions(current->proc->mm, &r, &n);
+	int ret = mm_regions(c->mm, &r, &n);
 
 	if (ret < 0)
 		return ret;

@@ -198,10 +198,14 @@ static void test_exec_static(void **state)
 	assert_int_equal(sp[3], 0);
 	assert_string_equal((char *)sp[4], "A=1");
 	assert_int_equal(sp[5], 0);
-	/* The code page is readable and executable, not writable. */
+	/* The code page is readable and executable, not writable; it is read
+	 * from the file only when first touched. */
 	struct vma *v = vm_find(mm, 0x400000);
 	assert_non_null(v);
 	assert_int_equal(v->prot, PROT_READ | PROT_EXEC);
+	assert_int_equal(test_page_prot(0x400000), PROT_NONE);
+	assert_true(vm_fault_in(mm, 0x400000));
+	assert_false(vm_fault_in(mm, 0x400000)); /* there now: a second fault is real */
 	assert_int_equal(test_page_prot(0x400000), PROT_READ | PROT_EXEC);
 	assert_memory_equal((void *)0x400000, "\177ELF", 4);
 	assert_string_equal(current->proc->exe, "/bin/prog");
@@ -214,6 +218,7 @@ static void test_exec_pie(void **state)
 
 	assert_int_equal(exec("/bin/pie", &a), 0);
 	assert_true(a.regs.rip > TEST_USER_MIN && a.regs.rip < TEST_USER_MAX);
+	assert_int_equal(vm_populate(current->proc->mm, a.regs.rip - 64 - 2 * 56, 4), 0);
 	assert_memory_equal((void *)(a.regs.rip - 64 - 2 * 56), "\177ELF", 4);
 }
 

@@ -15,6 +15,11 @@ struct vma {
 	char *name; /* file path, "[stack]", "[heap]" or NULL */
 	int64_t off;
 	struct file *file; /* the mapped file (a reference), or NULL */
+	/* Demand paging: a private file mapping whose pages are read from
+	 * file at first touch. One bit per page, set once the page is there;
+	 * NULL means every page is there. */
+	uint8_t *present;
+	int64_t file_limit; /* the file offset where its bytes end: zeros after */
 };
 
 struct mm {
@@ -24,6 +29,7 @@ struct mm {
 	uptr brk_start, brk;
 	uptr stack_top;
 	struct hal_as *as; /* the platform's address space (NULL: the boot one) */
+	bool has_lazy;     /* some vma pages on demand: copies must fill first */
 };
 
 /* Sets up an empty address space over [min, max). */
@@ -33,6 +39,25 @@ int mm_init(struct mm *mm, uptr min, uptr max);
  * committing zeroed memory. name may be NULL. */
 int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
 		 int64_t off);
+
+/* Maps [addr, addr+len) like vm_map_fixed, but its pages are filled from
+ * file f (at offset off for addr; zeros from file offset file_limit on)
+ * only when first touched: by the program (a fault) or by the core's own
+ * copies. Takes a reference on f. */
+int vm_map_lazy(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
+		struct file *f, int64_t off, int64_t file_limit);
+
+/* Fills every page of [addr, addr+len) that is still to be read from its
+ * file. 0, or -EFAULT when the file cannot give it. */
+int vm_populate(struct mm *mm, uptr addr, size_t len);
+
+/* Makes [s, e) of on-demand mapping v read from its file again (madvise
+ * DONTNEED: the program's changes are dropped). */
+void vm_forget_pages(struct vma *v, uptr s, uptr e);
+
+/* A fault at addr: fills the page (and its neighbours) if it was only
+ * waiting to be read from its file. True when the access should retry. */
+bool vm_fault_in(struct mm *mm, uptr addr);
 
 /* Makes dst a copy of src's map records for a forked child: names, file
  * references, brk and stack fields; as is left NULL. Touches no memory;
@@ -44,7 +69,10 @@ int mm_dup(struct mm *dst, const struct mm *src);
  * budget. */
 void mm_forget(struct mm *mm);
 
-/* The mapped ranges of mm as hal_as_fork wants them (a kmalloc'd array). */
+/* The mapped ranges of mm as hal_as_fork wants them (a kmalloc'd array):
+ * pages still to be read from a file go as PROT_NONE, so that the child
+ * reads them from the file too instead of receiving copies. Give it the
+ * child's map (mm_dup forgets clean file pages in the child). */
 int mm_regions(const struct mm *mm, struct hal_region **out, size_t *n);
 
 /* Finds a free range of len bytes, top-down below mm->mmap_top. 0 if none. */

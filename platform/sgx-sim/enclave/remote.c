@@ -214,12 +214,22 @@ int remote_copy_to(uptr dst, const void *src, size_t n)
 	return 0;
 }
 
+/* Only a new mapping can fail for a reason the program must hear
+ * (ENOMEM); protect and unmap fail only if the satellite's host
+ * misbehaves, which breaks the channel and ends the process. So they go
+ * unanswered, and a page fault costs one round trip, not three. */
 int remote_mem(uint32_t sgx_op, uptr va, size_t len, int prot)
 {
 	uint32_t type = sgx_op == SGXSIM_OP_MMAP ? SAT_MAP
 			: sgx_op == SGXSIM_OP_MPROTECT ? SAT_PROTECT
 						       : SAT_UNMAP;
-	int64_t r = ch_call(self_chan(), type, va, len, (uint64_t)prot);
+	int64_t r;
+
+	if (type != SAT_MAP)
+		return ch_send(self_chan(), type, va, len, SAT_NOREPLY | (uint64_t)prot, NULL, 0) < 0
+			       ? -EIO
+			       : 0;
+	r = ch_call(self_chan(), type, va, len, (uint64_t)prot);
 
 	if (r == -ENOMEM)
 		return -ENOMEM;
@@ -651,6 +661,8 @@ static void sat_mem(int ci, const struct sat_hdr *h)
 		r = plat_call(op, (int64_t)h->a[0], (int64_t)h->a[1], (int64_t)(h->a[2] & 7));
 	if (!(h->a[2] & SAT_NOREPLY))
 		ch_send(ci, SAT_RET, (uint64_t)r, 0, 0, NULL, 0);
+	else if (r < 0 && h->type != SAT_MAP)
+		echans[ci].broken = true; /* see remote_mem */
 	else if (r < 0 && !echans[ci].err)
 		echans[ci].err = r;
 }
