@@ -95,6 +95,28 @@ static void exit_as(pid_t pid, int code)
 	assert_int_equal(test_exit_status, -1); /* hal_thread_exit, not hal_exit */
 }
 
+/* The calling thread makes a call that blocks for good (the platform's
+ * sleep budget runs out). */
+static void call_blocks(uint64_t nr, long a0, long a1)
+{
+	test_sleep_budget(2);
+	assert_int_equal(fixture_syscall(nr, a0, a1, 0, 0, 0, 0).how, TEST_STUCK);
+	test_sleep_budget(0);
+}
+
+/* Forks a child and stops it: it waits in the core on its way out. */
+static pid_t fork_stopped(void)
+{
+	pid_t pid = do_fork();
+
+	assert_int_equal(SC2(NR_kill, pid, SIGSTOP), 0);
+	as_proc(pid);
+	call_blocks(NR_getpid, 0, 0);
+	as_init();
+	assert_true(proc_find(pid)->stopped);
+	return pid;
+}
+
 static long wait_for(pid_t pid, int *status, int options)
 {
 	int *st = (int *)ualloc(sizeof(int));
@@ -239,9 +261,7 @@ static void test_wait_errors(void **state)
 	assert_int_equal(SC5(NR_waitid, P_ALL, 0, si, WEXITED | WNOHANG, 0), 0);
 	assert_int_equal(si[4], 0); /* nothing yet: zeroes, as Linux */
 	/* Blocking with nothing to come: the platform sees an endless wait. */
-	test_sleep_budget(3);
-	assert_int_equal(fixture_syscall(NR_wait4, pid, 0, 0, 0, 0, 0).how, TEST_STUCK);
-	test_sleep_budget(0);
+	call_blocks(NR_wait4, pid, 0);
 	current->state = T_RUNNING;
 }
 
@@ -289,13 +309,7 @@ static void test_clone_children_and_quiet_stops(void **state)
 	act->flags = SA_RESTORER | SA_NOCLDSTOP;
 	act->restorer = 0x402000;
 	assert_int_equal(SC4(NR_rt_sigaction, SIGCHLD, act, 0, 8), 0);
-	pid_t c = do_fork();
-	assert_int_equal(SC2(NR_kill, c, SIGSTOP), 0);
-	as_proc(c);
-	test_sleep_budget(2);
-	assert_int_equal(fixture_syscall(NR_getpid, 0, 0, 0, 0, 0, 0).how, TEST_STUCK);
-	test_sleep_budget(0);
-	as_init();
+	pid_t c = fork_stopped();
 	assert_false(proc_find(1)->pending.set & SIGBIT(SIGCHLD)); /* SA_NOCLDSTOP */
 	assert_int_equal(wait_for(c, &st, WUNTRACED | WNOHANG), c); /* wait still sees it */
 	assert_int_equal(SC2(NR_kill, c, SIGKILL), 0);
@@ -311,9 +325,7 @@ static void test_clone_children_and_quiet_stops(void **state)
  * child exits or execs; then it is released. */
 static void test_vfork_waits(void **state)
 {
-	test_sleep_budget(2);
-	assert_int_equal(fixture_syscall(NR_vfork, 0, 0, 0, 0, 0, 0).how, TEST_STUCK);
-	test_sleep_budget(0);
+	call_blocks(NR_vfork, 0, 0);
 	struct proc *c = procs->next;
 	assert_non_null(c);
 	assert_ptr_equal(c->vfork_parent, init_thread);
@@ -331,9 +343,7 @@ static void test_exec_in_child(void **state)
 {
 	char path[64];
 
-	test_sleep_budget(2);
-	assert_int_equal(fixture_syscall(NR_vfork, 0, 0, 0, 0, 0, 0).how, TEST_STUCK);
-	test_sleep_budget(0);
+	call_blocks(NR_vfork, 0, 0);
 	struct proc *c = procs->next;
 	pid_t pid = c->pid;
 	as_proc(pid);
@@ -522,15 +532,7 @@ static void test_stop_and_continue(void **state)
 	int st;
 
 	block_sig(SIGCHLD);
-	pid_t pid = do_fork();
-	assert_int_equal(SC2(NR_kill, pid, SIGSTOP), 0);
-	/* The child stops on its way out of the core, and waits there. */
-	as_proc(pid);
-	test_sleep_budget(2);
-	assert_int_equal(fixture_syscall(NR_getpid, 0, 0, 0, 0, 0, 0).how, TEST_STUCK);
-	test_sleep_budget(0);
-	as_init();
-	assert_true(proc_find(pid)->stopped);
+	pid_t pid = fork_stopped();
 	int32_t *info = take_sig(SIGCHLD);
 	assert_int_equal(info[2], CLD_STOPPED);
 	assert_int_equal(info[6], SIGSTOP);
@@ -552,9 +554,7 @@ static void test_stop_and_continue(void **state)
 	assert_false(proc_find(pid)->stopped);
 	/* ...but stop a group whose parent is outside it. */
 	assert_int_equal(SC2(NR_setpgid, 0, 0), 0);
-	test_sleep_budget(2);
-	assert_int_equal(fixture_syscall(NR_kill, 0, SIGTSTP, 0, 0, 0, 0).how, TEST_STUCK);
-	test_sleep_budget(0);
+	call_blocks(NR_kill, 0, SIGTSTP);
 	assert_true(proc_find(pid)->stopped);
 	/* SIGKILL ends a stopped process. */
 	as_init();

@@ -16,6 +16,7 @@
 #include "fixture.h"
 
 static int boots;
+static bool with_fork; /* fork gets the test platform's dummy address spaces */
 
 static void reboot(void)
 {
@@ -23,6 +24,7 @@ static void reboot(void)
 
 	test_platform_reset();
 	assert_int_equal(fixture_boot(&o), 0);
+	test_as_enable(with_fork);
 	boots++;
 }
 
@@ -152,6 +154,17 @@ static void test_every_entry_hostile(void **state)
 		calls += run_hostile(a, round % 3 == 0);
 	}
 	assert_true(calls > 14 * 100);
+}
+
+/* The same with fork succeeding: children pile up, some calls (wait4)
+ * then block for good, and clone's flags meet hostile values. */
+static void test_every_entry_hostile_forking(void **state)
+{
+	with_fork = true;
+	reboot();
+	test_every_entry_hostile(state);
+	with_fork = false;
+	reboot();
 }
 
 static void test_exit_statuses(void **state)
@@ -285,9 +298,11 @@ int main(void)
 {
 #define T(f) cmocka_unit_test_teardown(f, after)
 	const struct CMUnitTest tests[] = {
-		T(test_unknown_numbers),   T(test_every_entry_hostile), T(test_exit_statuses),
-		T(test_signal_handler_frame), T(test_strace_output),	T(test_mm_regressions),
-		T(test_fd_regressions),	   T(test_time_regressions),
+		T(test_unknown_numbers),	T(test_every_entry_hostile),
+		T(test_every_entry_hostile_forking),
+		T(test_exit_statuses),		T(test_signal_handler_frame),
+		T(test_strace_output),		T(test_mm_regressions),
+		T(test_fd_regressions),		T(test_time_regressions),
 	};
 
 	return cmocka_run_group_tests_name("syscall", tests, setup, NULL);
