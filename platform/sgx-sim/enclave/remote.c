@@ -40,6 +40,9 @@ struct hal_as {
 struct rslot {
 	int chan; /* +1; 0: the slot's program runs here */
 	bool tls_dirty;
+	/* The FPU state stays in the satellite unless needed: ctx.fpu holds it
+	 * when fpu_here, and goes back with the resume when fpu_dirty. */
+	bool fpu_here, fpu_dirty;
 	struct sat_ctx ctx;
 	uptr pf_addr; /* program memory the satellite sent with this syscall */
 	size_t pf_len;
@@ -236,15 +239,33 @@ int remote_mem(uint32_t sgx_op, uptr va, size_t len, int prot)
 	return r < 0 ? -EIO : 0;
 }
 
+/* Most syscalls never look at the FPU state, so it is fetched only when
+ * the core asks (a signal frame, a new thread). */
 void remote_fpu_save(void *dst)
 {
-	memcpy(dst, rslots[self_slot()].ctx.fpu, HAL_FPU_SIZE);
+	struct rslot *r = &rslots[self_slot()];
+	struct sat_hdr h;
+	const uint8_t *p;
+
+	if (!r->fpu_here) {
+		if (ch_send(r->chan - 1, SAT_GETFPU, 0, 0, 0, NULL, 0) < 0 ||
+		    ch_expect(r->chan - 1, SAT_DATA, HAL_FPU_SIZE, &h, &p) < 0) {
+			memset(dst, 0, HAL_FPU_SIZE); /* the channel is broken: the thread ends */
+			return;
+		}
+		memcpy(r->ctx.fpu, p, HAL_FPU_SIZE);
+		r->fpu_here = true;
+	}
+	memcpy(dst, r->ctx.fpu, HAL_FPU_SIZE);
 }
 
 void remote_fpu_restore(const void *src)
 {
+	struct rslot *r = &rslots[self_slot()];
+
 	/* The satellite sanitises it on the way into the CPU. */
-	memcpy(rslots[self_slot()].ctx.fpu, src, HAL_FPU_SIZE);
+	memcpy(r->ctx.fpu, src, HAL_FPU_SIZE);
+	r->fpu_here = r->fpu_dirty = true;
 }
 
 void remote_set_tls(uint64_t base)
@@ -296,6 +317,7 @@ int remote_bind(uint64_t slot, struct hal_as *as)
 	}
 	/* A new thread starts with its creator's FPU state, as clone gives. */
 	hal_fpu_save(r->ctx.fpu);
+	r->fpu_here = r->fpu_dirty = true;
 	r->chan = ci + 1;
 	plat_call(SGXSIM_OP_CHAN_BIND, (int64_t)slot, echans[ci].handle, 0);
 	return 0;
@@ -333,7 +355,7 @@ static bool fault_signal(uint64_t s)
  * of it need no round trip. Valid until the thread resumes. */
 static void take_prefetch(struct rslot *r, const struct sat_hdr *h, const uint8_t *data)
 {
-	size_t n = h->len - sizeof(r->ctx);
+	size_t n = h->len - sizeof(r->ctx.regs);
 
 	if (!n || n != h->a[1] || n > SAT_PREFETCH_MAX || h->a[0] + n < h->a[0])
 		return;
@@ -346,6 +368,15 @@ static void take_prefetch(struct rslot *r, const struct sat_hdr *h, const uint8_
 	r->pf_len = n;
 }
 
+/* An event's payload is the registers, then the prefetch (a syscall) or
+ * the FPU state (a fault or a kick). */
+static bool event_ok(const struct sat_hdr *h)
+{
+	if (h->type == SAT_SYSCALL)
+		return h->len >= sizeof(struct nto_regs);
+	return h->len == sizeof(struct nto_regs) + HAL_FPU_SIZE;
+}
+
 /* Resumes the slot's satellite thread and serves its events, for ever. */
 static __noreturn void remote_loop(void)
 {
@@ -355,16 +386,21 @@ static __noreturn void remote_loop(void)
 		struct sat_hdr h;
 		const uint8_t *p;
 		int ci = r->chan - 1;
-		if (ch_send(ci, SAT_RESUME, r->tls_dirty, 0, 0, &r->ctx, sizeof(r->ctx)) < 0 ||
-		    ch_recv(ci, &h, &p) < 0 || h.len < sizeof(r->ctx)) {
+		uint64_t flags = (r->tls_dirty ? SAT_F_TLS : 0) | (r->fpu_dirty ? SAT_F_FPU : 0);
+		size_t out = offsetof(struct sat_ctx, fpu) + (r->fpu_dirty ? HAL_FPU_SIZE : 0);
+		if (ch_send(ci, SAT_RESUME, flags, 0, 0, &r->ctx, out) < 0 || ch_recv(ci, &h, &p) < 0 ||
+		    !event_ok(&h)) {
 			lost(r);
 			continue;
 		}
-		r->tls_dirty = false;
+		r->tls_dirty = r->fpu_dirty = false;
 		r->pf_len = 0;
-		memcpy(&r->ctx, p, sizeof(r->ctx));
+		memcpy(&r->ctx.regs, p, sizeof(r->ctx.regs));
+		r->fpu_here = h.type != SAT_SYSCALL;
+		if (r->fpu_here)
+			memcpy(r->ctx.fpu, p + sizeof(r->ctx.regs), HAL_FPU_SIZE);
 		if (h.type == SAT_SYSCALL) {
-			take_prefetch(r, &h, p + sizeof(r->ctx));
+			take_prefetch(r, &h, p + sizeof(r->ctx.regs));
 			core_syscall(&r->ctx.regs);
 		}
 		else if (h.type == SAT_KICK)
@@ -383,7 +419,7 @@ __noreturn void remote_run(void)
 
 	r->ctx.regs = t->start_regs;
 	r->ctx.tls = t->start_tls;
-	r->tls_dirty = true;
+	r->tls_dirty = true; /* and fpu_dirty, from remote_bind */
 	r->lost_logged = false;
 	remote_loop();
 }
@@ -679,12 +715,20 @@ static int sat_serve(struct sat_ctx *ctx, uint64_t *flags)
 		if (ch_recv(ci, &h, &p) < 0)
 			return -EPIPE;
 		switch (h.type) {
-		case SAT_RESUME:
-			if (h.len != sizeof(*ctx))
+		case SAT_RESUME: {
+			size_t want = offsetof(struct sat_ctx, fpu) +
+				      ((h.a[0] & SAT_F_FPU) ? HAL_FPU_SIZE : 0);
+			if (h.len != want)
 				return -EPIPE;
-			memcpy(ctx, p, sizeof(*ctx));
+			memcpy(ctx, p, want);
 			*flags = h.a[0];
 			return 0;
+		}
+		case SAT_GETFPU:
+			local_fpu_save(self_staging() + sizeof(struct sat_hdr));
+			ch_send(ci, SAT_DATA, 0, 0, 0, self_staging() + sizeof(struct sat_hdr),
+				HAL_FPU_SIZE);
+			break;
 		case SAT_READ:
 			sat_read(ci, &h);
 			break;
@@ -737,8 +781,9 @@ static __noreturn void sat_start(void)
 
 	if (sat_serve(ctx, &flags) < 0)
 		sat_park();
-	load_fpu(ctx->fpu);
-	if (flags & 1)
+	if (flags & SAT_F_FPU)
+		load_fpu(ctx->fpu);
+	if (flags & SAT_F_TLS)
 		__asm__ volatile("wrfsbase %0" ::"r"(ctx->tls) : "memory");
 	sgxsim_enter_user(&ctx->regs);
 }
@@ -852,23 +897,26 @@ void sat_event(uint32_t type, struct ucontext64 *uc, uint64_t a0, uint64_t a1, u
 
 	from_mcontext(&uc->uc_mcontext, &ctx.regs);
 	ctx.regs.orig_rax = nr;
-	ctx.tls = 0;
-	local_fpu_save(ctx.fpu);
-	memcpy(st, &ctx, sizeof(ctx));
+	memcpy(st, &ctx.regs, sizeof(ctx.regs));
 	if (type == SAT_SYSCALL) {
 		uptr at = 0;
 		n = prefetch_of(&ctx.regs, &at);
-		if (n && (!in_user_range(at, n) || sgxsim_probe_copy(st + sizeof(ctx),
-								     (const void *)at, n) < 0))
+		if (n && (!in_user_range(at, n) ||
+			  sgxsim_probe_copy(st + sizeof(ctx.regs), (const void *)at, n) < 0))
 			n = 0;
 		a0 = at;
 		a1 = n;
+	} else {
+		/* A signal is likely to be delivered: its frame needs the FPU state. */
+		local_fpu_save(st + sizeof(ctx.regs));
+		n = HAL_FPU_SIZE;
 	}
-	if (ch_send(sat_self_chan(), type, a0, a1, a2, st, sizeof(ctx) + n) < 0 ||
+	if (ch_send(sat_self_chan(), type, a0, a1, a2, st, sizeof(ctx.regs) + n) < 0 ||
 	    sat_serve(&ctx, &flags) < 0)
 		sat_park();
 	to_mcontext(&ctx.regs, &uc->uc_mcontext);
-	local_fpu_restore(ctx.fpu);
-	if (flags & 1)
+	if (flags & SAT_F_FPU)
+		local_fpu_restore(ctx.fpu);
+	if (flags & SAT_F_TLS)
 		__asm__ volatile("wrfsbase %0" ::"r"(ctx.tls) : "memory");
 }

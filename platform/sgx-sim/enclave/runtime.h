@@ -87,7 +87,7 @@ struct sat_hdr {
 
 enum sat_type {
 	/* leader -> satellite */
-	SAT_RESUME = 1, /* payload sat_ctx; a0 bit 0: load its TLS base */
+	SAT_RESUME = 1, /* a0 SAT_F_*; payload regs, TLS base, then the FPU state if SAT_F_FPU */
 	SAT_READ,       /* a0 addr, a1 len, a2 1: page-sparse -> SAT_DATA */
 	SAT_WRITE,      /* a0 addr; a1 0: payload is the bytes; else a page mask, payload the pages */
 	SAT_MAP,        /* a0 addr, a1 len, a2 prot [| SAT_NOREPLY] -> SAT_RET */
@@ -95,13 +95,18 @@ enum sat_type {
 	SAT_UNMAP,      /* a0 addr, a1 len -> SAT_RET */
 	SAT_RESIDENT,   /* a0 addr, a1 pages -> SAT_DATA, one byte per page */
 	SAT_PING,       /* -> SAT_RET: the first failure of a SAT_NOREPLY request, or 0 */
+	SAT_GETFPU,     /* -> SAT_DATA: the thread's FPU state (HAL_FPU_SIZE bytes) */
 	/* satellite -> leader */
-	SAT_SYSCALL = 16, /* payload sat_ctx, then a1 bytes of the program's memory at a0 */
-	SAT_FAULT,        /* a0 signo, a1 si_code, a2 address; payload sat_ctx */
-	SAT_KICK,         /* payload sat_ctx */
+	SAT_SYSCALL = 16, /* payload regs, then a1 bytes of the program's memory at a0 */
+	SAT_FAULT,        /* a0 signo, a1 si_code, a2 address; payload regs, FPU state */
+	SAT_KICK,         /* payload regs, FPU state */
 	SAT_DATA,         /* a0: page mask for a sparse read */
 	SAT_RET,          /* a0 result */
 };
+
+/* SAT_RESUME's flags: load the TLS base; the FPU state follows. */
+#define SAT_F_TLS 1
+#define SAT_F_FPU 2
 
 /* In a memory request's a2: answer nothing now, report a failure at the next ping. */
 #define SAT_NOREPLY (1ULL << 32)

@@ -8,8 +8,8 @@
  *
  * Sockets: leader <-> zygote (SEQPACKET; carries a control socket per new
  * satellite), leader <-> satellite control (SEQPACKET; new threads with
- * their channel socket, kicks; its end ends the satellite), and one stream
- * socket per channel (frames: 4-byte length, then the sealed bytes).
+ * their channel socket, kicks; its end ends the satellite), and one
+ * SEQPACKET socket per channel (a message is a sealed frame).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -145,21 +145,6 @@ static ssize_t recv_fd(int sock, struct ctl_msg *m, int *fd)
 	return n == (ssize_t)sizeof(*m) ? n : (n < 0 ? -1 : 0);
 }
 
-static int io_all(int fd, void *buf, size_t n, bool wr)
-{
-	uint8_t *p = buf;
-
-	while (n) {
-		ssize_t r = wr ? send(fd, p, n, MSG_NOSIGNAL) : recv(fd, p, n, 0);
-		if (r < 0 && errno == EINTR)
-			continue; /* kicks land here too */
-		if (r <= 0)
-			return -EPIPE;
-		p += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
 
 /* A hostile host, for the tests: NTO_SGXSIM_TAMPER=N flips a bit in the
  * Nth frame this launcher carries (counting from 1). The enclaves must
@@ -187,25 +172,32 @@ static int64_t chan_send(int64_t h, const struct hc_msg *q, uint8_t *data)
 	if (fd < 0 || len > SGXSIM_FRAME_MAX)
 		return -EBADF;
 	maybe_tamper(data, len);
-	if (io_all(fd, &len, sizeof(len), true) < 0 || io_all(fd, (void *)data, len, true) < 0)
+	for (;;) {
+		ssize_t r = send(fd, data, len, MSG_NOSIGNAL);
+		if (r == (ssize_t)len)
+			return 0;
+		if (r < 0 && errno == EINTR)
+			continue; /* kicks land here too */
 		return -EPIPE;
-	return 0;
+	}
 }
 
 static int64_t chan_recv(int64_t h, const struct hc_msg *q, uint8_t *out, uint32_t *rlen)
 {
 	int fd = chan_fd(h);
-	uint32_t len;
+	uint32_t cap = q->cap < SGXSIM_FRAME_MAX ? q->cap : SGXSIM_FRAME_MAX;
+	ssize_t r;
 
 	if (fd < 0)
 		return -EBADF;
-	if (io_all(fd, &len, sizeof(len), false) < 0)
+	do
+		r = recv(fd, out, cap, MSG_TRUNC);
+	while (r < 0 && errno == EINTR);
+	if (r <= 0)
 		return -EPIPE;
-	if (len > SGXSIM_FRAME_MAX || len > q->cap)
+	if ((size_t)r > cap)
 		return -EPROTO;
-	if (io_all(fd, out, len, false) < 0)
-		return -EPIPE;
-	*rlen = len;
+	*rlen = (uint32_t)r;
 	return 0;
 }
 
@@ -280,7 +272,7 @@ static int64_t chan_open(int64_t s, int64_t id0, int64_t id1)
 	memcpy(m.id + 8, &id1, 8);
 	if (s < 0 || s >= MAX_SATS)
 		return -EINVAL;
-	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return -errno;
 	pthread_mutex_lock(&lock);
 	if (sat_ctl[s]) {
