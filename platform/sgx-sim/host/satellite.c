@@ -14,6 +14,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
@@ -228,8 +229,9 @@ static int start_zygote(void)
 	return 0;
 }
 
-/* Takes the zygote's spare satellite (booted ahead of time) and makes it
- * the new one: its control socket comes back over the zygote's. */
+/* Takes the zygote's spare satellite (booted ahead of time: its control
+ * socket is already waiting on the zygote's) and makes it the new one;
+ * the token sent back asks the zygote for the next spare. */
 static int64_t sat_spawn(void)
 {
 	struct ctl_msg m = {0};
@@ -241,7 +243,7 @@ static int64_t sat_spawn(void)
 		;
 	if (r == 0 && s == MAX_SATS)
 		r = -EAGAIN;
-	if (r == 0 && (send_fd(zygote, &m, -1) < 0 || recv_fd(zygote, &m, &ctl) <= 0 || ctl < 0))
+	if (r == 0 && (recv_fd(zygote, &m, &ctl) <= 0 || ctl < 0 || send_fd(zygote, &m, -1) < 0))
 		r = -EAGAIN;
 	if (r == 0) {
 		sat_ctl[s] = ctl + 1;
@@ -457,6 +459,20 @@ static void sat_kick(uint32_t cid)
 	pthread_mutex_unlock(&lock);
 }
 
+/* Spares boot at idle priority (see sgxsim_zygote_main); a satellite
+ * runs at the normal one from its first thread on, threads it starts
+ * after that inherit it. */
+static void run_normally(void)
+{
+	struct sched_param sp = {0};
+
+	sched_setscheduler(0, SCHED_OTHER, &sp);
+	for (int i = 0; i < SGXSIM_MAX_THREADS; i++) {
+		if (sgxsim_host_tid[i] > 0)
+			sched_setscheduler(sgxsim_host_tid[i], SCHED_OTHER, &sp);
+	}
+}
+
 /* Starts a host thread into the new enclave before any channel exists:
  * it arms the enclave and parks, so a fork finds a satellite ready to go. */
 static void sat_prestart(void)
@@ -488,11 +504,13 @@ static __attribute__((noreturn)) void sat_main(int ctl)
 	if (sgxsim_create_enclave() < 0)
 		_exit(125);
 	sat_prestart();
-	for (;;) {
+	for (bool taken = false;; taken = true) {
 		struct ctl_msg m;
 		int fd;
 		if (recv_fd(ctl, &m, &fd) <= 0)
 			_exit(0);
+		if (!taken)
+			run_normally();
 		if (m.op == CTL_THREAD && fd >= 0)
 			sat_new_thread(&m, fd);
 		else if (m.op == CTL_KICK)
@@ -532,21 +550,25 @@ int sgxsim_zygote_main(int fd)
 	signal(SIGCHLD, SIG_IGN); /* satellites are reaped by the kernel */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	unsetenv("NTO_SGXSIM_TAMPER"); /* the tests' hostile host is the leader's */
+	/* Making spares is background work: at idle priority it never takes a
+	 * CPU from the programs (a wake of the zygote would otherwise preempt
+	 * the forking thread for the length of a host fork). */
+	struct sched_param sp = {0};
+	sched_setscheduler(0, SCHED_IDLE, &sp);
 	sgxsim_measure_runtime(); /* once, for every satellite */
-	spare = make_spare(fd);
+	/* One spare always waits in the socket; each token takes it and asks
+	 * for the next, which then boots while the fork that took it goes on. */
 	for (;;) {
-		struct ctl_msg m;
+		struct ctl_msg m = {0};
 		int junk;
+		spare = make_spare(fd);
+		if (spare < 0 || send_fd(fd, &m, spare) < 0)
+			_exit(1);
+		close(spare);
 		if (recv_fd(fd, &m, &junk) <= 0)
 			_exit(0);
 		if (junk >= 0)
 			close(junk);
-		if (spare < 0)
-			spare = make_spare(fd);
-		send_fd(fd, &m, spare);
-		if (spare >= 0)
-			close(spare);
-		spare = make_spare(fd);
 	}
 }
 
