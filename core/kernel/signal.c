@@ -354,6 +354,7 @@ void siginfo_fill(void *out, int signo, const struct ksiginfo *info)
 }
 
 #define SEGV_MAPERR 1
+#define BUS_ADRERR  2
 #define SEGV_ACCERR 2
 
 static void fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
@@ -375,7 +376,10 @@ void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
 	core_lock();
 	current->regs = regs;
 	/* A page only waiting for its file's bytes is no fault of the program. */
-	if (!(signo == SIGSEGV && vm_fault_in(current->proc->mm, addr)))
+	int in = signo == SIGSEGV ? vm_fault_in(current->proc->mm, addr) : 0;
+	if (in < 0)
+		fault(regs, SIGBUS, BUS_ADRERR, addr);
+	else if (in == 0)
 		fault(regs, signo, code, addr);
 	signal_deliver_pending(regs, 0);
 	core_unlock();

@@ -365,19 +365,19 @@ void vm_forget_pages(struct vma *v, uptr s, uptr e)
 	}
 }
 
-bool vm_fault_in(struct mm *mm, uptr addr)
+int vm_fault_in(struct mm *mm, uptr addr)
 {
 	struct vma *v = mm->has_lazy ? vm_find(mm, addr) : NULL;
 	size_t i, from, to;
 
 	if (!v || !v->present)
-		return false;
+		return 0;
 	i = (addr - v->start) / PAGE_SIZE;
 	if (page_present(v, i))
-		return false; /* there, and still refused: the program's fault */
+		return 0; /* there, and still refused: the program's fault */
 	from = ALIGN_DOWN(i, FAULT_AROUND);
 	to = MIN(from + FAULT_AROUND, vma_pages(v));
-	return fill_range(v, from, to) == 0;
+	return fill_range(v, from, to) == 0 ? 1 : -EIO;
 }
 
 /* Fills the whole of v and makes it an ordinary mapping: for changes of

@@ -56,8 +56,10 @@ int vm_populate(struct mm *mm, uptr addr, size_t len);
 void vm_forget_pages(struct vma *v, uptr s, uptr e);
 
 /* A fault at addr: fills the page (and its neighbours) if it was only
- * waiting to be read from its file. True when the access should retry. */
-bool vm_fault_in(struct mm *mm, uptr addr);
+ * waiting to be read from its file. 1 when the access should retry, 0 when
+ * the fault is the program's, -EIO when the page could not be read (the
+ * program gets SIGBUS, as Linux gives for a file page it cannot read). */
+int vm_fault_in(struct mm *mm, uptr addr);
 
 /* Makes dst a copy of src's map records for a forked child: names, file
  * references, brk and stack fields; as is left NULL. Touches no memory;

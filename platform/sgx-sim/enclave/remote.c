@@ -47,7 +47,6 @@ struct rslot {
 	uptr pf_addr; /* program memory the satellite sent with this syscall */
 	size_t pf_len;
 	uint8_t *pf;  /* SAT_PREFETCH_MAX bytes (core heap), or NULL */
-	bool lost_logged;
 };
 
 static struct echan echans[MAX_ECHANS];
@@ -81,6 +80,16 @@ static int echan_new(int64_t handle, const uint8_t id[CHAN_ID_SIZE], bool leader
 	return -EMFILE;
 }
 
+/* A channel failed: a forged, replayed or lost frame, or the peer is gone.
+ * Said once per channel, on the leader (a satellite has no console). */
+static void broken(int ci)
+{
+	if (!echans[ci].broken && !rt_satellite)
+		klog("sgx-sim: a process's enclave channel failed (a forged, lost or "
+		     "misordered frame, or the enclave is gone): ending the process");
+	echans[ci].broken = true;
+}
+
 static void echan_free(int i)
 {
 	chan_crypto_wipe(&echans[i].cc);
@@ -108,7 +117,7 @@ static int ch_send(int ci, uint32_t type, uint64_t a0, uint64_t a1, uint64_t a2,
 	req.seq = next_seq();
 	if (chan_seal(&c->cc, st, len, st + len) < 0 ||
 	    hal_hostcall(&req, st, req.len, &resp, NULL, 0) < 0 || resp.ret < 0) {
-		c->broken = true;
+		broken(ci);
 		return -EPIPE;
 	}
 	return 0;
@@ -140,7 +149,7 @@ static int ch_recv(int ci, struct sat_hdr *h, const uint8_t **payload)
 	*payload = st + sizeof(*h);
 	return 0;
 broken:
-	c->broken = true;
+	broken(ci);
 	return -EPIPE;
 }
 
@@ -151,7 +160,7 @@ static int ch_expect(int ci, uint32_t want, long len, struct sat_hdr *h, const u
 	if (ch_recv(ci, h, p) < 0)
 		return -EPIPE;
 	if (h->type != want || (len >= 0 && h->len != (uint32_t)len)) {
-		echans[ci].broken = true;
+		broken(ci);
 		return -EPROTO;
 	}
 	return 0;
@@ -338,11 +347,7 @@ void remote_unbind_slot(uint64_t slot)
  * and neither can the process. */
 static void lost(struct rslot *r)
 {
-	if (!r->lost_logged)
-		klog("sgx-sim: a process's enclave channel failed (a forged, lost or "
-		     "misordered frame, or the enclave is gone): ending the process");
-	r->lost_logged = true;
-	echans[r->chan - 1].broken = true;
+	broken(r->chan - 1);
 	core_fault(&r->ctx.regs, SIGKILL, 0, 0);
 }
 
@@ -420,7 +425,6 @@ __noreturn void remote_run(void)
 	r->ctx.regs = t->start_regs;
 	r->ctx.tls = t->start_tls;
 	r->tls_dirty = true; /* and fpu_dirty, from remote_bind */
-	r->lost_logged = false;
 	remote_loop();
 }
 
