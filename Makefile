@@ -136,6 +136,7 @@ integration: all test-progs
 test: deps
 	$(MAKE) all test-progs
 	sh tests/check_core_objects.sh
+	sh tests/check_enclave_xmm.sh
 	$(MAKE) host-unit
 	$(MAKE) sgxsim-unit
 	$(MAKE) unit
