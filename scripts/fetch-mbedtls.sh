@@ -34,5 +34,7 @@ apt-get "$@" update -qq
 tarball=$(ls "$work"/dl/mbedtls_"$want".*.orig.tar.* | head -1)
 rm -rf "$dest"
 mkdir -p "$dest"
-tar -xf "$tarball" -C "$dest" --strip-components=1
+# --touch: files dated now, so that objects built from an earlier version
+# (an older tree replaced in place) are rebuilt.
+tar -xf "$tarball" -C "$dest" --strip-components=1 --touch
 echo "nto: mbedTLS $(basename "$tarball" | sed 's/\.orig\.tar\..*//') (Debian trixie) unpacked in $dest"
