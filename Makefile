@@ -65,7 +65,7 @@ MBEDTLS_CFLAGS := -std=gnu11 -O3 -funroll-loops -ffreestanding -nostdinc -isyste
 # intrinsics' aligned memory operands (MBEDTLS_AESNI_HAVE_CODE); it calls
 # aesni.c per block and holds the software AES (also SSE now). Every other
 # object is built without vector registers (checked by
-# scripts/check-mbedtls-xmm.sh). The SSE is safe because the runtime runs
+# tests/check_enclave_xmm.sh). The SSE is safe because the runtime runs
 # either in a host signal handler (the kernel saved the interrupted
 # program's FPU/SSE state in the signal frame and restores it at sigreturn;
 # the handler starts with a clean state) or on host threads that run no
