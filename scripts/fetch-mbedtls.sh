@@ -10,6 +10,7 @@
 # 2.28 (apt ignores pinning when it picks a source version, so a system-wide
 # trixie entry would change that). apt still checks the index's signature
 # against Debian's archive keyring and the files' hashes against the index.
+# Needs no root (nor sudo): it writes only under $1 and a temporary directory.
 set -eu
 dest=${1:-build/third_party/mbedtls}
 want=3.6
