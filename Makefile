@@ -51,32 +51,44 @@ MBEDTLS     := $(B)/third_party/mbedtls
 MBEDTLS_SRC := sha256.c md.c hkdf.c aes.c aesni.c gcm.c cipher.c cipher_wrap.c constant_time.c \
                platform_util.c
 MBEDTLS_OBJS := $(patsubst %.c,$(B)/sgx-sim/mbedtls/%.o,$(MBEDTLS_SRC))
+# (library/ for aesni.h, which 3.6 keeps private: mbedtls_glue.c runs its probe)
 MBEDTLS_INC := -Iplatform/sgx-sim/enclave/mbedtls -I$(MBEDTLS)/include -Icore/include \
-             -DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
+             -idirafter $(MBEDTLS)/library -DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
 MBEDTLS_CFLAGS := -std=gnu11 -O3 -funroll-loops -ffreestanding -nostdinc -isystem $(GCC_INC) \
              -fno-stack-protector -fPIE -fvisibility=hidden -mno-red-zone -mgeneral-regs-only \
              -Iplatform/sgx-sim/enclave/mbedtls/shim $(MBEDTLS_INC)
-# aesni.c holds the AES-NI and PCLMULQDQ code (inline assembly on xmm
-# registers), so it alone is built with SSE. That is safe because the runtime
-# runs either in a host signal handler (the kernel saved the interrupted
+# aesni.c holds the AES-NI and PCLMULQDQ code (intrinsics on xmm registers),
+# so it is built with SSE and the instructions it needs: SSSE3 too, with
+# which GCC turns the GHASH multiply's byte reversals into pshufb (twice the
+# GCM speed: docs/benchmarks.md). aes.c must see the same flags, because
+# they decide whether mbedTLS aligns the round keys to 16 bytes for the
+# intrinsics' aligned memory operands (MBEDTLS_AESNI_HAVE_CODE); it calls
+# aesni.c per block and holds the software AES (also SSE now). Every other
+# object is built without vector registers (checked by
+# tests/check_enclave_xmm.sh). The SSE is safe because the runtime runs
+# either in a host signal handler (the kernel saved the interrupted
 # program's FPU/SSE state in the signal frame and restores it at sigreturn;
 # the handler starts with a clean state) or on host threads that run no
 # program code; chan_crypto.c clears the xmm registers after each use.
-$(B)/sgx-sim/mbedtls/aesni.o: MBEDTLS_CFLAGS := $(filter-out -mgeneral-regs-only,$(MBEDTLS_CFLAGS))
+MBEDTLS_SSE_SRC := aes.c aesni.c
+MBEDTLS_SSE_FLAGS := -maes -mpclmul -mssse3
+$(patsubst %.c,$(B)/sgx-sim/mbedtls/%.o,$(MBEDTLS_SSE_SRC)): \
+	MBEDTLS_CFLAGS := $(filter-out -mgeneral-regs-only,$(MBEDTLS_CFLAGS)) $(MBEDTLS_SSE_FLAGS)
 
-$(MBEDTLS)/include/mbedtls/sha256.h:
+$(MBEDTLS)/include/mbedtls/build_info.h:
 	@sh scripts/fetch-mbedtls.sh $(MBEDTLS)
 
-$(B)/sgx-sim/mbedtls/%.o: $(MBEDTLS)/include/mbedtls/sha256.h \
+$(B)/sgx-sim/mbedtls/%.o: $(MBEDTLS)/include/mbedtls/build_info.h \
 		platform/sgx-sim/enclave/mbedtls/nto_mbedtls_config.h \
 		platform/sgx-sim/enclave/mbedtls/nto_mbedtls_glue.h
 	@mkdir -p $(dir $@)
 	@echo '  CC      mbedtls/$*.c'
 	$(Q)$(CC) $(MBEDTLS_CFLAGS) -c $(MBEDTLS)/library/$*.c -o $@
 
-$(SGX_ENCL_OBJS): $(MBEDTLS)/include/mbedtls/sha256.h
+$(SGX_ENCL_OBJS): $(MBEDTLS)/include/mbedtls/build_info.h
 $(B)/sgx-sim/platform/sgx-sim/enclave/%.o: CORE_CFLAGS += -I$(MBEDTLS)/include \
 	-Iplatform/sgx-sim/enclave/mbedtls -Iplatform/sgx-sim/enclave/mbedtls/shim \
+	-idirafter $(MBEDTLS)/library \
 	-DMBEDTLS_CONFIG_FILE='"nto_mbedtls_config.h"'
 
 # The platform secret (standing in for the CPU's fused key), made once per
@@ -124,6 +136,7 @@ integration: all test-progs
 test: deps
 	$(MAKE) all test-progs
 	sh tests/check_core_objects.sh
+	sh tests/check_enclave_xmm.sh
 	$(MAKE) host-unit
 	$(MAKE) sgxsim-unit
 	$(MAKE) unit

@@ -3,7 +3,7 @@
 # Idempotent and quick when everything is already there.
 set -eu
 
-PKGS="make gcc libc6-dev clang libclang-rt-14-dev binutils libssl-dev libcmocka-dev \
+PKGS="make gcc libc6-dev clang libclang-rt-14-dev binutils libssl-dev libcmocka-dev bzip2 \
       musl-tools busybox-static python3 python3-pytest"
 
 missing=""

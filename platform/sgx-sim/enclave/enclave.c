@@ -570,7 +570,7 @@ __attribute__((section(".text.entry"))) void enclave_start(const struct sgxsim_e
 	boot.image_size = boot_ecall.image_size;
 	/* Measure what the launcher put in, as SGX's EEXTEND would: the core
 	 * runs nothing that is not in these bytes. */
-	boot.measured = mbedtls_sha256_ret(boot.image, boot.image_size, boot.measurement, 0) == 0;
+	boot.measured = mbedtls_sha256(boot.image, boot.image_size, boot.measurement, 0) == 0;
 	boot.user_min = SGXSIM_USER_MIN;
 	boot.user_max = SGXSIM_USER_MAX;
 	boot.kheap_base = SGXSIM_HEAP_BASE;

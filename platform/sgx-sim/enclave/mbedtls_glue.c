@@ -8,7 +8,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <mbedtls/aes.h>
-#include <mbedtls/aesni.h>
+#include "aesni.h" /* mbedTLS library/: its CPUID probe */
 #include <mbedtls/platform_util.h>
 #include "nto_mbedtls_glue.h"
 

@@ -22,7 +22,7 @@
 #include <openssl/kdf.h>
 
 #include <mbedtls/aes.h>
-#include <mbedtls/aesni.h>
+#include "aesni.h" /* mbedTLS library/: its CPUID probe */
 #include "mbedtls/nto_mbedtls_glue.h"
 #include "chan_crypto.h"
 #include "platform_secret.h" /* the tests' fixed one */

@@ -13,13 +13,17 @@ SGXT_B      := $(B)/sgxsim-tests
 SGXT_SRCS   := platform/sgx-sim/enclave/chan_crypto.c platform/sgx-sim/enclave/mbedtls_glue.c
 # platform/sgx-sim/tests/ holds the tests' fixed platform_secret.h
 SGXT_INC    := $(MBEDTLS_INC) -Iplatform/sgx-sim/enclave -Iplatform/sgx-sim/tests
-SGXT_MBEDTLS_HDRS := $(MBEDTLS)/include/mbedtls/sha256.h platform/sgx-sim/enclave/mbedtls/nto_mbedtls_glue.h \
+SGXT_MBEDTLS_HDRS := $(MBEDTLS)/include/mbedtls/build_info.h platform/sgx-sim/enclave/mbedtls/nto_mbedtls_glue.h \
                      platform/sgx-sim/enclave/mbedtls/nto_mbedtls_config.h
 # san: the tests' objects (ASan, UBSan); opt: the benchmark's, with the
-# enclave's code generation (no SSE but in aesni.c; see the Makefile).
+# enclave's code generation (no SSE but in aes.c and aesni.c, which get the
+# enclave's AES-NI flags in both: see the Makefile).
 SGXT_SAN_CFLAGS := -std=gnu11 -O1 -g $(HOST_SAN)
 SGXT_OPT_CFLAGS := -std=gnu11 -O3 -funroll-loops -mno-red-zone -mgeneral-regs-only
-$(SGXT_B)/opt/mbedtls/aesni.o: SGXT_OPT_CFLAGS := $(filter-out -mgeneral-regs-only,$(SGXT_OPT_CFLAGS))
+$(patsubst %.c,$(SGXT_B)/san/mbedtls/%.o,$(MBEDTLS_SSE_SRC)): \
+	SGXT_SAN_CFLAGS := $(SGXT_SAN_CFLAGS) $(MBEDTLS_SSE_FLAGS)
+$(patsubst %.c,$(SGXT_B)/opt/mbedtls/%.o,$(MBEDTLS_SSE_SRC)): \
+	SGXT_OPT_CFLAGS := $(filter-out -mgeneral-regs-only,$(SGXT_OPT_CFLAGS)) $(MBEDTLS_SSE_FLAGS)
 sgxt_objs = $(patsubst %.c,$(SGXT_B)/$(1)/mbedtls/%.o,$(MBEDTLS_SRC)) \
             $(patsubst %.c,$(SGXT_B)/$(1)/%.o,$(notdir $(SGXT_SRCS)))
 

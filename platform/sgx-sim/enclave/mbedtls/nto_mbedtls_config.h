@@ -1,7 +1,10 @@
-/* mbedTLS configuration for the TEE runtime: only what it uses, no
- * platform services (no files, no time, no entropy). Allocation goes to a
- * bounded pool of the runtime's own (nto_mbedtls_glue.h), because there is
- * no general heap where the channel keys are set up. */
+/* mbedTLS 3.6 configuration for the TEE runtime (MBEDTLS_CONFIG_FILE, in
+ * place of mbedtls_config.h): only what it uses, no platform services (no
+ * files, no time, no entropy, no threading layer, no PSA). Allocation goes
+ * to a bounded pool of the runtime's own (nto_mbedtls_glue.h), because there
+ * is no general heap where the channel keys are set up. mbedTLS's
+ * build_info.h adds its derived options and runs check_config.h after this
+ * file. */
 #ifndef NTO_MBEDTLS_CONFIG_H
 #define NTO_MBEDTLS_CONFIG_H
 
@@ -16,8 +19,8 @@
 #define MBEDTLS_GCM_C
 #define MBEDTLS_CIPHER_C
 
-/* AES-NI and PCLMULQDQ through mbedTLS's inline assembly (aesni.c, the one
- * file built with SSE enabled: see the Makefile). */
+/* AES-NI and PCLMULQDQ (aesni.c, the one file built with SSE enabled: see
+ * the Makefile), used when CPUID reports them. */
 #define MBEDTLS_HAVE_ASM
 #define MBEDTLS_AESNI_C
 
@@ -32,7 +35,5 @@
 #define MBEDTLS_PLATFORM_STD_MEM_HDR  "nto_mbedtls_glue.h"
 #define MBEDTLS_PLATFORM_CALLOC_MACRO nto_mbedtls_calloc
 #define MBEDTLS_PLATFORM_FREE_MACRO   nto_mbedtls_free
-
-#include "mbedtls/check_config.h"
 
 #endif

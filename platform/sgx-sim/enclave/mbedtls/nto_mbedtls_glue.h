@@ -31,10 +31,11 @@ size_t nto_mbedtls_pool_in_use(void);
 
 /* Runs mbedTLS's one-time CPUID probe for AES-NI and PCLMULQDQ
  * (mbedtls_aesni_has_support) under a lock, once. mbedTLS caches the result
- * in unguarded statics; two threads racing through the first probe could
- * each see a different answer, and a GCM key set up for the PCLMULQDQ path
- * would then be used by the table path. Call before any AES or GCM use;
- * cheap after the first call. */
+ * in statics without a lock (3.6 orders the two writes, 2.28 did not); the
+ * lock keeps two threads from racing through the first probe whatever the
+ * version, so that a GCM key set up for the PCLMULQDQ path is never used by
+ * the table path. Call before any AES or GCM use; cheap after the first
+ * call. */
 void nto_mbedtls_probe_cpu(void);
 
 #endif
