@@ -5,6 +5,7 @@
 #include <nto/mm.h>
 #include <nto/proc.h>
 #include <nto/sched.h>
+#include <nto/signal.h>
 #include <nto/futex.h>
 
 #define FD_MAX_CAP 65536
@@ -321,6 +322,7 @@ static void fdt_drop(struct fdtable *t)
 /* Frees what a process owns in the core besides its threads and memory. */
 static void proc_free(struct proc *p)
 {
+	sigpending_clear(&p->pending);
 	kfree(p->cwd);
 	kfree(p->exe);
 	kfree(p->cmdline);
@@ -399,6 +401,7 @@ void proc_reap(struct proc *p)
 
 void thread_free(struct thread *t)
 {
+	sigpending_clear(&t->pending);
 	if (t != &first_thread)
 		kfree(t);
 }

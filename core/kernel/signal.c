@@ -51,22 +51,46 @@ __noreturn void proc_kill_by_signal(int signo, uint64_t addr, bool have_addr)
 #define SIGRTMIN_K  32
 #define RT_QUEUE_MAX 1024
 
-/* Queues signo on a pending set, counting repeats of real-time signals. */
+/* Queues signo on a pending set. A standard signal pending already is not
+ * queued again; each instance of a real-time signal is, with its own
+ * siginfo (sigqueue's value), up to a limit (as Linux's RLIMIT_SIGPENDING). */
 static void queue(struct sigpending *sp, int signo, const struct ksiginfo *info)
 {
-	if (signo >= SIGRTMIN_K && (sp->set & SIGBIT(signo)) && sp->queued[signo] < RT_QUEUE_MAX)
-		sp->queued[signo]++;
-	sp->set |= SIGBIT(signo);
-	sp->info[signo] = *info;
+	if (!(sp->set & SIGBIT(signo))) {
+		sp->set |= SIGBIT(signo);
+		sp->info[signo] = *info;
+		return;
+	}
+	if (signo < SIGRTMIN_K || sp->queued[signo] >= RT_QUEUE_MAX)
+		return;
+	struct sigqueued *q = kmalloc(sizeof(*q)), **tail = &sp->more;
+	if (!q)
+		return;
+	*q = (struct sigqueued){NULL, signo, *info};
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = q;
+	sp->queued[signo]++;
 }
 
 static void unqueue_mask(struct sigpending *sp, ksigset_t mask)
 {
 	sp->set &= ~mask;
-	for (int s = SIGRTMIN_K; s <= NSIG; s++) {
-		if (mask & SIGBIT(s))
-			sp->queued[s] = 0;
+	for (struct sigqueued **pp = &sp->more; *pp;) {
+		struct sigqueued *q = *pp;
+		if (mask & SIGBIT(q->signo)) {
+			sp->queued[q->signo] = 0;
+			*pp = q->next;
+			kfree(q);
+		} else {
+			pp = &q->next;
+		}
 	}
+}
+
+void sigpending_clear(struct sigpending *sp)
+{
+	unqueue_mask(sp, ~(ksigset_t)0);
 }
 
 void signal_discard(struct proc *p, ksigset_t mask)
@@ -274,10 +298,21 @@ static bool deliver_one(struct nto_regs *regs, int signo, const struct ksiginfo 
 void signal_take(struct sigpending *sp, int s, struct ksiginfo *info)
 {
 	*info = sp->info[s];
-	if (sp->queued[s])
-		sp->queued[s]--;
-	else
+	if (!sp->queued[s]) {
 		sp->set &= ~SIGBIT(s);
+		return;
+	}
+	/* The next instance moves up, with its own siginfo. */
+	for (struct sigqueued **pp = &sp->more; *pp; pp = &(*pp)->next) {
+		struct sigqueued *q = *pp;
+		if (q->signo == s) {
+			sp->info[s] = q->info;
+			*pp = q->next;
+			kfree(q);
+			break;
+		}
+	}
+	sp->queued[s]--;
 }
 
 void signal_mask_until_delivery(ksigset_t mask)
@@ -375,12 +410,18 @@ void core_fault(struct nto_regs *regs, int signo, int code, uint64_t addr)
 {
 	core_lock();
 	current->regs = regs;
-	/* A page only waiting for its file's bytes is no fault of the program. */
+	/* A page only waiting for its file's bytes is no fault of the program.
+	 * Two threads can fault on one such page at once: the second finds it
+	 * filled, and retries once before the fault counts as the program's. */
 	int in = signo == SIGSEGV ? vm_fault_in(current->proc->mm, addr) : 0;
-	if (in < 0)
+	if (in == 2 && current->fault_retry != addr)
+		current->fault_retry = addr;
+	else if (in < 0)
 		fault(regs, SIGBUS, BUS_ADRERR, addr);
-	else if (in == 0)
+	else if (in != 1)
 		fault(regs, signo, code, addr);
+	if (in != 2)
+		current->fault_retry = 0;
 	signal_deliver_pending(regs, 0);
 	core_unlock();
 }

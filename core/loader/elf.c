@@ -496,9 +496,12 @@ int exec_program(const char *path, const char *const *argv, const char *const *e
 			r = load_elf(f, head, len, (uint64_t)st.st_size, cur, argv, envp, regs, why,
 				     teardown, gone);
 		if (r == 0) {
+			/* exe names the file itself (as /proc/self/exe must, or
+			 * exec'ing it twice would loop); comm keeps the name given. */
 			const char *base = strrchr(cur, '/');
+			char *real = file_path(f);
 			kfree(current->proc->exe);
-			current->proc->exe = kstrdup(cur);
+			current->proc->exe = real ? real : kstrdup(cur);
 			memset(current->proc->comm, 0, sizeof(current->proc->comm));
 			kstrlcpy(current->proc->comm, base ? base + 1 : cur, sizeof(current->proc->comm));
 		}

@@ -374,7 +374,7 @@ int vm_fault_in(struct mm *mm, uptr addr)
 		return 0;
 	i = (addr - v->start) / PAGE_SIZE;
 	if (page_present(v, i))
-		return 0; /* there, and still refused: the program's fault */
+		return 2; /* filled by another thread since, or refused: see core_fault */
 	from = ALIGN_DOWN(i, FAULT_AROUND);
 	to = MIN(from + FAULT_AROUND, vma_pages(v));
 	return fill_range(v, from, to) == 0 ? 1 : -EIO;

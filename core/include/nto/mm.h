@@ -58,7 +58,9 @@ void vm_forget_pages(struct vma *v, uptr s, uptr e);
 /* A fault at addr: fills the page (and its neighbours) if it was only
  * waiting to be read from its file. 1 when the access should retry, 0 when
  * the fault is the program's, -EIO when the page could not be read (the
- * program gets SIGBUS, as Linux gives for a file page it cannot read). */
+ * program gets SIGBUS, as Linux gives for a file page it cannot read), 2
+ * when the page is there now but may not have been when the access
+ * faulted (another thread filled it meanwhile). */
 int vm_fault_in(struct mm *mm, uptr addr);
 
 /* Makes dst a copy of src's map records for a forked child: names, file

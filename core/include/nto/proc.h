@@ -30,10 +30,18 @@ struct ksiginfo {
 
 /* Signals waiting for delivery, with what each carries (one siginfo per
  * signal: repeats of a real-time signal share the last one's). */
+/* A real-time signal's instance beyond the first, waiting its turn. */
+struct sigqueued {
+	struct sigqueued *next;
+	int signo;
+	struct ksiginfo info;
+};
+
 struct sigpending {
 	ksigset_t set;
 	uint16_t queued[NSIG + 1]; /* repeats of a real-time signal, up to a limit */
-	struct ksiginfo info[NSIG + 1];
+	struct ksiginfo info[NSIG + 1]; /* each pending signal's (first) siginfo */
+	struct sigqueued *more;         /* the repeats, oldest first, each with its own */
 };
 
 enum proc_state { PS_ALIVE, PS_ZOMBIE };
@@ -91,6 +99,7 @@ struct thread {
 	uptr robust_list;
 	uint64_t tls;
 	struct nto_regs *regs; /* saved user registers while in the core */
+	uptr fault_retry;       /* a fault address retried once (core_fault) */
 	bool regs_replaced;     /* the syscall rewrote regs (sigreturn, execve) */
 	pid_t vfork_child;      /* waiting in vfork for this child to exec or exit */
 };

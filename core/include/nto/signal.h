@@ -46,6 +46,9 @@ void signal_post(struct proc *p, struct thread *t, int signo, const struct ksigi
  * one stays) and gives what it carries in *info. */
 void signal_take(struct sigpending *pending, int s, struct ksiginfo *info);
 
+/* Frees what a pending set holds (its queued real-time repeats). */
+void sigpending_clear(struct sigpending *sp);
+
 /* Removes the signals of mask from p's pending sets and its threads'. */
 void signal_discard(struct proc *p, ksigset_t mask);
 
