@@ -34,6 +34,8 @@ struct echan {
 struct hal_as {
 	int64_t sat;    /* the host's name for the satellite */
 	int first_chan; /* +1: the channel the fork filled memory over, for the first thread */
+	int threads;    /* slots bound to it (atomic: threads leave without the core lock) */
+	bool dead;      /* destroyed: freed when its last slot lets go */
 };
 
 /* Leader: a slot that serves a satellite thread. */
@@ -47,6 +49,7 @@ struct rslot {
 	uptr pf_addr; /* program memory the satellite sent with this syscall */
 	size_t pf_len;
 	uint8_t *pf;  /* SAT_PREFETCH_MAX bytes (core heap), or NULL */
+	struct hal_as *as;
 };
 
 static struct echan echans[MAX_ECHANS];
@@ -211,8 +214,21 @@ int remote_copy_from(void *dst, uptr src, size_t n)
 	return 0;
 }
 
-/* Writes need no answer: the core checked the range against its map, and
- * the channel keeps order, so the next request sees them done. */
+/* Changes to memory need no answer when the process has one thread: the
+ * channel keeps order, so that thread sees them before it runs again. With
+ * several threads, another one may look first (pthread_join reading a
+ * cleared tid word, a thread retrying a page another one filled): then a
+ * ping makes sure the change is in before the core goes on. */
+static int settle(void)
+{
+	struct rslot *r = &rslots[self_slot()];
+
+	if (__atomic_load_n(&r->as->threads, __ATOMIC_ACQUIRE) < 2)
+		return 0;
+	return ch_call(r->chan - 1, SAT_PING, 0, 0, 0) == 0 ? 0 : -EIO;
+}
+
+/* Writes need no answer: the core checked the range against its map. */
 int remote_copy_to(uptr dst, const void *src, size_t n)
 {
 	int ci = self_chan();
@@ -223,7 +239,7 @@ int remote_copy_to(uptr dst, const void *src, size_t n)
 			return -EFAULT;
 		done += c;
 	}
-	return 0;
+	return settle() < 0 ? -EFAULT : 0;
 }
 
 /* Only a new mapping can fail for a reason the program must hear
@@ -238,7 +254,8 @@ int remote_mem(uint32_t sgx_op, uptr va, size_t len, int prot)
 	int64_t r;
 
 	if (type != SAT_MAP)
-		return ch_send(self_chan(), type, va, len, SAT_NOREPLY | (uint64_t)prot, NULL, 0) < 0
+		return ch_send(self_chan(), type, va, len, SAT_NOREPLY | (uint64_t)prot, NULL, 0) < 0 ||
+				       settle() < 0
 			       ? -EIO
 			       : 0;
 	r = ch_call(self_chan(), type, va, len, (uint64_t)prot);
@@ -328,6 +345,8 @@ int remote_bind(uint64_t slot, struct hal_as *as)
 	hal_fpu_save(r->ctx.fpu);
 	r->fpu_here = r->fpu_dirty = true;
 	r->chan = ci + 1;
+	r->as = as;
+	__atomic_add_fetch(&as->threads, 1, __ATOMIC_ACQ_REL);
 	plat_call(SGXSIM_OP_CHAN_BIND, (int64_t)slot, echans[ci].handle, 0);
 	return 0;
 }
@@ -341,6 +360,10 @@ void remote_unbind_slot(uint64_t slot)
 	plat_call(SGXSIM_OP_CHAN_BIND, (int64_t)slot, -1, 0);
 	close_chan(r->chan - 1);
 	r->chan = 0;
+	if (__atomic_sub_fetch(&r->as->threads, 1, __ATOMIC_ACQ_REL) == 0 &&
+	    __atomic_load_n(&r->as->dead, __ATOMIC_ACQUIRE))
+		kfree(r->as);
+	r->as = NULL;
 }
 
 /* The satellite is gone or broke the protocol: its thread cannot go on,
@@ -593,12 +616,16 @@ fail:
 	return err == -EIO ? -ENOMEM : err;
 }
 
+/* Called by the process's last thread before it leaves its slot: the
+ * record goes when that slot unbinds (remote_unbind_slot). */
 void hal_as_destroy(struct hal_as *as)
 {
 	if (as->first_chan)
 		close_chan(as->first_chan - 1);
 	plat_call(SGXSIM_OP_SAT_KILL, as->sat, 0, 0);
-	kfree(as);
+	__atomic_store_n(&as->dead, true, __ATOMIC_RELEASE);
+	if (__atomic_load_n(&as->threads, __ATOMIC_ACQUIRE) == 0)
+		kfree(as);
 }
 
 /* ---- the satellite's side ---- */
