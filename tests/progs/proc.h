@@ -153,6 +153,17 @@ static inline void t_close_fds_except(int keep1, int keep2)
 			close(fd);
 }
 
+/* Read up to n bytes of a file (one read) into buf; returns the count. */
+static inline long t_slurp(const char *path, char *buf, size_t n)
+{
+	int fd;
+	long got;
+	MUST(fd = open(path, O_RDONLY));
+	MUST(got = read(fd, buf, n));
+	close(fd);
+	return got;
+}
+
 /* One-byte hand-shakes between processes over a pipe. */
 static inline void t_signal_fd(int fd)
 {

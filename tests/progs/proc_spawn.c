@@ -37,11 +37,7 @@ static int child_role(int argc, char **argv)
 static void show_file(const char *path)
 {
 	char buf[2048];
-	int fd;
-	long n;
-	MUST(fd = open(path, O_RDONLY));
-	MUST(n = read(fd, buf, sizeof buf));
-	close(fd);
+	long n = t_slurp(path, buf, sizeof buf);
 	SAY("---- %s (%ld bytes) ----", path, n);
 	fwrite(buf, 1, n, stdout);
 	SAY("----");
