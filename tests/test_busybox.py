@@ -52,6 +52,7 @@ class Case:
     files: dict = dataclasses.field(default_factory=dict)
     env: dict = dataclasses.field(default_factory=dict)
     stderr: bool = False
+    timeout: float = h.TIMEOUT  # seconds per step and run
 
 
 # --------------------------------------------------------------------------
@@ -489,7 +490,8 @@ MULTIPROC_CASES = [
          files={"big.sh": big_heredoc_script()}),
     Case("sh-fork-exec-loop",
          [sh('i=0; while [ $i -lt 200 ]; do /bin/busybox true; i=$((i+1)); done; echo "ran $i"'),
-          sh('i=0; while [ $i -lt 50 ]; do /bin/busybox false || i=$((i+1)); done; echo "failed $i"')]),
+          sh('i=0; while [ $i -lt 50 ]; do /bin/busybox false || i=$((i+1)); done; echo "failed $i"')],
+         timeout=90),
     Case("sh-nesting", [bb(["sh", "-c", SH_NESTING])]),
     Case("sh-pipeline-status", [bb(["sh", "-c", SH_PIPESTATUS])]),
     Case("sh-set-e", [bb(["sh", "-c", SH_SET_E])]),
@@ -508,6 +510,9 @@ MULTIPROC_CASES = [
          files={"pkg/a.txt": "alpha\n", "deep/l2/l3/c.txt": "gamma\n",
                 "seed.tgz": gzip.compress(seeded_tarball(), mtime=0)}, env=UTC),
 ]
+# A fork is a new enclave under nto: allow these more than the default.
+for _c in MULTIPROC_CASES:
+    _c.timeout = max(_c.timeout, 60.0)
 
 
 def _ids(cases):
@@ -531,8 +536,10 @@ def test_busybox(case, platform, dirs):
     env = {**h.BASE_ENV, **case.env}
     problems = []
     for i, step in enumerate(case.steps):
-        native = h.run_native(BUSYBOX, step.argv, a, env=env, stdin=step.stdin)
-        guest = h.run_nto(BUSYBOX, step.argv, b, platform, env=env, stdin=step.stdin)
+        native = h.run_native(BUSYBOX, step.argv, a, env=env, stdin=step.stdin,
+                              timeout=case.timeout)
+        guest = h.run_nto(BUSYBOX, step.argv, b, platform, env=env, stdin=step.stdin,
+                          timeout=case.timeout)
         last = i == len(case.steps) - 1
         # Trees are compared after the last step (and after any failing step).
         step_problems = h.mismatches(native, guest, stderr=case.stderr, tree=False)

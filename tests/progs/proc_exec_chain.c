@@ -7,6 +7,7 @@
  * code reaches the top's waitpid. Then the close-on-exec pipe idiom that
  * tells a parent whether its child's exec worked, and exec failures. */
 //! multiproc: yes
+//! timeout: 60
 #include "proc.h"
 
 extern char **environ;

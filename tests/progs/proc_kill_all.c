@@ -8,6 +8,7 @@
  * pid 1's kill(-1) reaches all its descendants and not itself; kill(-1)
  * with nobody else to signal fails with ESRCH. */
 //! multiproc: yes
+//! timeout: 60
 #include "proc.h"
 #include <sched.h>
 

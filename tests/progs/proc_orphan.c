@@ -6,7 +6,7 @@
  * the attribute is not inherited by fork; the orphan's process group and
  * session stay. Only relations are printed. */
 //! multiproc: yes
-//! timeout: 30
+//! timeout: 60
 #include "proc.h"
 
 /* Wait (at most ~10 s) until getppid() is no longer `old`. */

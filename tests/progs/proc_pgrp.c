@@ -8,6 +8,7 @@
  * Nothing depends on the top process's own session (pid 1 under NTO, a
  * session leader natively): the interesting parts run in children. */
 //! multiproc: yes
+//! timeout: 60
 #include "proc.h"
 
 static volatile sig_atomic_t got_usr1;

@@ -6,6 +6,7 @@
  * fails with ECHILD). One event at a time, so that nothing depends on
  * scheduling. */
 //! multiproc: yes
+//! timeout: 60
 #include "proc.h"
 
 static volatile sig_atomic_t hits;

@@ -8,7 +8,7 @@
  * handled, default: the writer dies); sigsuspend woken by another process;
  * a signal's default action kills a child blocked in read. */
 //! multiproc: yes
-//! timeout: 30
+//! timeout: 60
 #include "proc.h"
 
 static volatile sig_atomic_t hits;

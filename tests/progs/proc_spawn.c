@@ -6,6 +6,7 @@
  * directory, which must fail in the parent. Memory sharing of vfork is not
  * looked at (it is undefined behaviour for the program, and NTO copies). */
 //! multiproc: yes
+//! timeout: 60
 #include "proc.h"
 #include <spawn.h>
 

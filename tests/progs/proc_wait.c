@@ -6,6 +6,7 @@
  * for -pgid; waitid P_PID/P_PGID/P_ALL and the siginfo it fills; wait4's
  * rusage pointer; invalid options. */
 //! multiproc: yes
+//! timeout: 60
 #include "proc.h"
 #include <sys/resource.h>
 
