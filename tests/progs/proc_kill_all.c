@@ -83,8 +83,15 @@ int main(void)
 	pid_t kids[4];
 
 	enter_pid1_world();
+	/* Never reach kill(-1) anywhere but as pid 1 of a world of our own:
+	 * natively, outside a PID namespace, it would signal every process of
+	 * the user on the machine (every process at all, as root). */
+	if (getpid() != 1) {
+		SAY("SETUP FAILED: not pid 1, refusing to call kill(-1)");
+		return 99;
+	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 14);
-	SAY("I am pid 1: %s", getpid() == 1 ? "yes" : "no");
+	SAY("I am pid 1: yes");
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_usr1;
 	sigaction(SIGUSR1, &sa, NULL);
