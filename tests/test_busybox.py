@@ -291,7 +291,7 @@ CASES = [
     # --- archives and compression
     Case("gzip", [bb("gzip -k lorem"), bb("gunzip -c lorem.gz"), bb("gzip -9 bin"), bb("gunzip bin.gz"),
                   bb("gzip -t lorem.gz"),
-                 # zcat decompresses in a forked child: that case belongs to issue 3.
+                 # zcat decompresses in a forked child: see zcat-gzip-dc (multiproc).
                  bb("gunzip -c lorem.gz")],
          files={"lorem": LOREM, "bin": BINARY}),
     Case("bzip2", [bb("bzip2 -k lorem"), bb("bunzip2 -c lorem.bz2"), bb("bzip2 bin"), bb("bzcat bin.bz2"),
@@ -305,7 +305,7 @@ CASES = [
     # directories here hold one entry each so that order is fixed.
     Case("tar-create", [bb("tar -cf out.tar pkg/a.txt pkg/run.sh deep"), bb("tar -tf out.tar"),
                         bb("tar -tvf out.tar"), bb("mkdir ex"), bb("tar -xf out.tar -C ex"),
-                        # tar -z runs gzip in a vfork'd child: that is issue 3
+                        # tar -z forks (see tar-z, multiproc); tar -cz execs gzip:
                         # (processes); here the two steps run one after the other.
                         bb("tar -cf out2.tar deep pkg/a.txt"), bb("gzip -n out2.tar"),
                         bb("gunzip -c out2.tar.gz"), bb("gunzip out2.tar.gz"),
