@@ -128,9 +128,14 @@ $(B)/nto: $(HOST_OBJS) $(SGX_HOST_OBJS)
 -include bench/bench.mk
 
 PYTEST := /usr/bin/python3 -m pytest -p no:cacheprovider
+# Multi-process tests (issue 3: fork, wait, pipes between processes, busybox
+# sh pipelines) carry the pytest marker `multiproc`. They are deselected until
+# fork lands; to switch them on, empty this line:
+# `MULTIPROC :=`. To run only them: pytest -m multiproc tests
+MULTIPROC := -m "not multiproc"
 
 integration: all test-progs
-	NTO_TEST_NO_BUILD=1 $(PYTEST) -q tests
+	NTO_TEST_NO_BUILD=1 $(PYTEST) -q $(MULTIPROC) tests
 
 # The README's test command: everything, from a fresh clone.
 test: deps
@@ -141,7 +146,7 @@ test: deps
 	$(MAKE) sgxsim-unit
 	$(MAKE) unit
 	$(MAKE) fuzz-replay
-	NTO_TEST_NO_BUILD=1 $(PYTEST) -q tests
+	NTO_TEST_NO_BUILD=1 $(PYTEST) -q $(MULTIPROC) tests
 
 # The README's demo command.
 demo: deps

@@ -7,7 +7,8 @@ BENCH_SAVED_GOAL := $(.DEFAULT_GOAL)
 
 BENCH_CC    ?= gcc
 BENCH_BIN   := $(B)/bench
-BENCH_PROGS := getpid openread bigread pwrite1 empty threads futexwake
+BENCH_PROGS := getpid openread bigread pwrite1 empty threads futexwake \
+               pipepp pipebulk forkwait forkexec
 BENCH_EXES  := $(addprefix $(BENCH_BIN)/,$(BENCH_PROGS))
 
 $(BENCH_EXES): $(BENCH_BIN)/%: bench/%.c bench/bench.h

@@ -4,7 +4,8 @@
 # building build/nto and build/bench/*). Not part of the test suite.
 #
 # Each benchmark program times its own loop (CLOCK_MONOTONIC) and prints one
-# number. Every program runs 3 times natively and 3 times under `nto run`,
+# number. A program that fails (or runs past its time limit) shows "n/a" in
+# the table, with the reason under "errors:", and the run goes on. Every program runs 3 times natively and 3 times under `nto run`,
 # alternating, and the best of each is kept (lowest time, highest MB/s).
 # Start latency is timed from outside by build/bench/walltime (best of 10).
 # Prints the table and writes it as markdown to build/bench/results.md.
@@ -19,7 +20,8 @@ case $NTO in /*) ;; *) NTO=$PWD/$NTO ;; esac
 case $BIN in /*) ;; *) BIN=$PWD/$BIN ;; esac
 
 for f in "$NTO" "$BIN/getpid" "$BIN/openread" "$BIN/bigread" "$BIN/pwrite1" "$BIN/empty" \
-	"$BIN/threads" "$BIN/futexwake" "$BIN/walltime"; do
+	"$BIN/threads" "$BIN/futexwake" "$BIN/walltime" "$BIN/pipepp" "$BIN/pipebulk" \
+	"$BIN/forkwait" "$BIN/forkexec"; do
 	[ -x "$f" ] || { echo "bench: $f is missing; run 'make bench'" >&2; exit 1; }
 done
 
@@ -60,6 +62,8 @@ pair() {
 row() {
 	awk -v name="$1" -v nat="$2" -v sgx="$3" -v kind="$4" -v tgt="$5" 'BEGIN {
 		ok = (nat != "fail" && sgx != "fail" && nat + 0 > 0)
+		if (nat == "fail") nat = "n/a"
+		if (sgx == "fail") sgx = "n/a"
 		if (!ok) ratio = "n/a"
 		else if (kind == "thru") ratio = sprintf("%.0f%% of native", 100 * sgx / nat)
 		else ratio = sprintf("%.1fx native", sgx / nat)
@@ -144,18 +148,42 @@ row "thread create+join, 5000 (ns/op)" "$NAT" "$SGX" slow -
 pair min "$BIN/futexwake" 20000 -- "$NTO" run "$BIN/futexwake" 20000
 row "futex wake hand-off, 2 threads, 20k (ns/op)" "$NAT" "$SGX" slow -
 
-# 7. gVisor for comparison (Debian's runsc, ptrace platform: the only one that
+# 7. Processes (issue 3): pipes between two processes, fork, fork + exec.
+# These fail under nto until fork lands: their rows then read "n/a". Each nto
+# run is bounded by `timeout`, so that a hang cannot stall the suite.
+echo "  processes ..." >&2
+T="timeout ${BENCH_TIMEOUT:-120}"
+pair min "$BIN/pipepp" 10000 -- $T "$NTO" run "$BIN/pipepp" 10000
+row "pipe ping-pong, 2 processes, 10k (us/round trip)" "$NAT" "$SGX" slow -
+pair max "$BIN/pipebulk" 256 -- $T "$NTO" run "$BIN/pipebulk" 256
+row "pipe bulk, 2 processes, 256 MiB (MB/s)" "$NAT" "$SGX" thru -
+pair min "$BIN/forkwait" 500 -- $T "$NTO" run "$BIN/forkwait" 500
+row "fork+exit+wait, 500 (us/op)" "$NAT" "$SGX" slow -
+pair min "$BIN/forkexec" "$BIN/empty" 300 -- \
+	$T "$NTO" run --add "$BIN/empty:/bin/empty" "$BIN/forkexec" /bin/empty 300
+row "fork+execve+wait of a static program, 300 (us/op)" "$NAT" "$SGX" slow -
+
+# 8. gVisor for comparison (Debian's runsc, ptrace platform: the only one that
 # works on these machines), when it is installed: the same binaries.
 GV=""
 if command -v runsc >/dev/null 2>&1; then
 	echo "  gVisor (runsc, ptrace) ..." >&2
 	gv() { runsc --network=none --platform=ptrace do "$@" 2>>"$TMP/errors"; }
-	gbest() { b=""; for _ in 1 2 3; do v=$(gv "$@") || continue; [ -z "$b" ] && b=$v;
-		b=$(awk -v a="$b" -v c="$v" 'BEGIN { print (c + 0 < a + 0) ? c : a }'); done; echo "${b:-fail}"; }
+	# gbest [-max] PROG ARGS: best of 3 (lowest, or highest with -max), "n/a" if all fail
+	gbest() { m=min; [ "$1" = -max ] && { m=max; shift; }; b=""
+		for _ in 1 2 3; do v=$(gv "$@") || continue; [ -z "$b" ] && b=$v
+		b=$(awk -v a="$b" -v c="$v" -v m=$m 'BEGIN { print ((m == "min") == (c + 0 < a + 0)) ? c : a }'); done
+		echo "${b:-n/a}"; }
 	GV_GETPID=$(gbest "$BIN/getpid" 20000)
 	GV_THREADS=$(gbest "$BIN/threads" 2000)
 	GV_FUTEX=$(gbest "$BIN/futexwake" 5000)
+	GV_PIPEPP=$(gbest "$BIN/pipepp" 2000)
+	GV_PIPEBULK=$(gbest -max "$BIN/pipebulk" 256)
+	GV_FORK=$(gbest "$BIN/forkwait" 200)
+	GV_FORKEXEC=$(gbest "$BIN/forkexec" "$BIN/empty" 100)
 	GV="gVisor ptrace, same machine: getpid $GV_GETPID ns, thread create+join $GV_THREADS ns, futex hand-off $GV_FUTEX ns"
+	GV="$GV, pipe ping-pong $GV_PIPEPP us, pipe bulk $GV_PIPEBULK MB/s, fork+exit+wait $GV_FORK us"
+	GV="$GV, fork+execve+wait $GV_FORKEXEC us"
 fi
 
 # ---- report ----
@@ -202,5 +230,5 @@ echo "markdown: $OUT"
 if [ -s "$TMP/errors" ]; then
 	echo
 	echo "errors:"
-	sed 's/^/  /' "$TMP/errors"
+	awk '!seen[$0]++ { print "  " $0 }' "$TMP/errors" # each distinct line once
 fi

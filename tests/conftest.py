@@ -20,6 +20,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 import ntoharness as h  # noqa: E402
 
 
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "multiproc: needs fork/wait/processes (issue 3); "
+        "deselected by the Makefile until fork lands")
+
+
 def pytest_report_header(config):
     return [
         f"nto: {' '.join(h.nto_command())}",

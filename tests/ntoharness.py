@@ -420,6 +420,7 @@ class ProgSpec:
     compare: str = "full"  # "full" or "memhog"
     stderr: bool = False
     timeout: float = TIMEOUT
+    multiproc: bool = False  # needs fork/wait: pytest marker `multiproc`
 
 
 def _unescape(s: str) -> bytes:
@@ -462,6 +463,10 @@ def parse_spec(path: Path) -> ProgSpec:
             spec.stderr = value == "compare"
         elif key == "timeout":
             spec.timeout = float(value)
+        elif key == "multiproc":
+            if value not in ("yes", "no"):
+                raise ValueError(f"{path}: multiproc must be yes or no, not {value!r}")
+            spec.multiproc = value == "yes"
         else:
             raise ValueError(f"{path}: unknown metadata key {key!r}")
     return spec
