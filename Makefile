@@ -129,10 +129,10 @@ $(B)/nto: $(HOST_OBJS) $(SGX_HOST_OBJS)
 
 PYTEST := /usr/bin/python3 -m pytest -p no:cacheprovider
 # Multi-process tests (issue 3: fork, wait, pipes between processes, busybox
-# sh pipelines) carry the pytest marker `multiproc`. They are deselected until
-# fork lands; to switch them on, empty this line:
-# `MULTIPROC :=`. To run only them: pytest -m multiproc tests
-MULTIPROC := -m "not multiproc"
+# sh pipelines) carry the pytest marker `multiproc`; they run with the rest.
+# To run only them: pytest -m multiproc tests; to leave them out:
+# make test MULTIPROC='-m "not multiproc"'.
+MULTIPROC :=
 
 integration: all test-progs
 	NTO_TEST_NO_BUILD=1 $(PYTEST) -q $(MULTIPROC) tests

@@ -12,6 +12,19 @@
 
 extern char **environ;
 
+/* Prints whether a spawn of something that cannot run failed, in either of
+ * the ways POSIX allows (see its caller). */
+static void spawn_fails(const char *label, int rc, pid_t c)
+{
+	int st = 0;
+
+	if (rc == 0 && (waitpid(c, &st, 0) != c || !WIFEXITED(st) || WEXITSTATUS(st) != 127)) {
+		SAY("%s: did not fail", label);
+		return;
+	}
+	SAY("%s: fails", label);
+}
+
 static int child_role(int argc, char **argv)
 {
 	sigset_t m;
@@ -141,12 +154,19 @@ int main(int argc, char **argv)
 	if (rc == 0)
 		SAY("posix_spawnp child: %s", t_status(t_wait(c)));
 
-	/* Failures are reported by posix_spawn itself. */
+	/* A program that cannot run makes the spawn fail. POSIX lets that show
+	 * either way: posix_spawn returns the error, or succeeds and the child
+	 * exits with 127. glibc reports the error through memory it shares with
+	 * its CLONE_VM child; under NTO a child's memory is its own
+	 * (docs/processes.md), so there glibc takes the second way. */
 	char *none[] = {"x", NULL};
 	c = 0;
-	CHECK_RC("posix_spawn missing", posix_spawn(&c, "/nonexistent/prog", NULL, NULL, none, environ));
-	CHECK_RC("posix_spawnp missing", posix_spawnp(&c, "no-such-program", NULL, NULL, none, environ));
-	CHECK_RC("posix_spawn a directory", posix_spawn(&c, "/", NULL, NULL, none, environ));
+	rc = posix_spawn(&c, "/nonexistent/prog", NULL, NULL, none, environ);
+	spawn_fails("posix_spawn missing", rc, c);
+	rc = posix_spawnp(&c, "no-such-program", NULL, NULL, none, environ);
+	spawn_fails("posix_spawnp missing", rc, c);
+	rc = posix_spawn(&c, "/", NULL, NULL, none, environ);
+	spawn_fails("posix_spawn a directory", rc, c);
 	int st;
 	/* glibc reaps the failed child itself; musl too. Nothing is left. */
 	CHECK("wait after the failed spawns", waitpid(-1, &st, WNOHANG));
