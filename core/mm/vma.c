@@ -268,7 +268,7 @@ int mm_regions(const struct mm *mm, struct hal_region **out, size_t *n)
 
 /* ---- demand paging ---- */
 
-#define FAULT_AROUND 8 /* pages filled per fault: one round trip on a satellite */
+#define FAULT_AROUND 2 /* pages filled per fault: one round trip on a satellite */
 
 /* Reads pages [i, j) of v from its file into program memory. The map's
  * protection does not apply: the core is filling, not the program. */

@@ -49,6 +49,7 @@ enum sgxsim_op {
 	SGXSIM_OP_CHAN_BIND,     /* a0 slot, a1 channel or -1: the slot's kicks go to its thread */
 	SGXSIM_OP_RESIDENT,      /* a0 addr, a1 pages -> one byte per page, 1 if it was touched */
 	SGXSIM_OP_THREAD_PARK,   /* satellite: a0 old channel; -> a new channel, its id as data */
+	SGXSIM_OP_CHAN_SENDV,    /* a0 channel; the data is frames, each after its 4-byte length */
 };
 
 /* A satellite thread's entry carries its channel and the sealing inputs. */

@@ -57,6 +57,20 @@ static struct rslot rslots[SGXSIM_MAX_THREADS];
 bool rt_satellite;
 static int sat_chan[SGXSIM_MAX_THREADS]; /* satellite: each slot's channel + 1 */
 
+/* Leader: frames that need no answer wait in the slot's outbox and go out
+ * with the next one that does (or a resume) in one host call, so the
+ * satellite wakes once for a fault's fill or a read's data, not per frame. */
+#define OUTBOX_MAX HC_MAX_DATA
+struct outbox {
+	int chan;
+	size_t len;
+	uint8_t *buf; /* OUTBOX_MAX bytes (core heap), or NULL: send at once */
+};
+
+static struct outbox outboxes[SGXSIM_MAX_THREADS];
+
+static void broken(int ci);
+
 static uint64_t next_seq(void)
 {
 	static uint64_t seq = 5ULL << 60;
@@ -99,6 +113,48 @@ static void echan_free(int i)
 	__atomic_store_n(&echans[i].used, 0, __ATOMIC_RELEASE);
 }
 
+/* Sends what waits in the calling slot's outbox. */
+static int flush(void)
+{
+	struct outbox *o = &outboxes[self_slot()];
+	struct hc_msg req = {.magic = HC_MAGIC, .op = SGXSIM_OP_CHAN_SENDV};
+	struct hc_msg resp;
+
+	if (!o->len)
+		return 0;
+	req.arg[0] = echans[o->chan].handle;
+	req.len = (uint32_t)o->len;
+	req.seq = next_seq();
+	o->len = 0;
+	if (hal_hostcall(&req, o->buf, req.len, &resp, NULL, 0) < 0 || resp.ret < 0) {
+		broken(o->chan);
+		return -EPIPE;
+	}
+	return 0;
+}
+
+static bool needs_no_answer(uint32_t type, uint64_t a2)
+{
+	return type == SAT_WRITE ||
+	       ((type == SAT_MAP || type == SAT_PROTECT || type == SAT_UNMAP) && (a2 & SAT_NOREPLY));
+}
+
+/* Leader: queues a sealed frame of len bytes (in the staging buffer) in
+ * the outbox; sends it all now unless the frame needs no answer. */
+static int queue_frame(int ci, size_t len, bool later)
+{
+	struct outbox *o = &outboxes[self_slot()];
+	uint32_t n = (uint32_t)len;
+
+	if (o->len && (o->chan != ci || o->len + sizeof(n) + len > OUTBOX_MAX) && flush() < 0)
+		return -EPIPE;
+	o->chan = ci;
+	memcpy(o->buf + o->len, &n, sizeof(n));
+	memcpy(o->buf + o->len + sizeof(n), self_staging(), len);
+	o->len += sizeof(n) + len;
+	return later ? 0 : flush();
+}
+
 /* Sends one message: a header, then p[0..n) (p may already be in place
  * in the staging buffer, right after the header). */
 static int ch_send(int ci, uint32_t type, uint64_t a0, uint64_t a1, uint64_t a2, const void *p,
@@ -118,8 +174,16 @@ static int ch_send(int ci, uint32_t type, uint64_t a0, uint64_t a1, uint64_t a2,
 		memcpy(st + sizeof(h), p, n);
 	req.len = (uint32_t)(len + CHAN_TAG_SIZE);
 	req.seq = next_seq();
-	if (chan_seal(&c->cc, st, len, st + len) < 0 ||
-	    hal_hostcall(&req, st, req.len, &resp, NULL, 0) < 0 || resp.ret < 0) {
+	if (chan_seal(&c->cc, st, len, st + len) < 0) {
+		broken(ci);
+		return -EPIPE;
+	}
+	struct outbox *o = &outboxes[self_slot()];
+	if (!rt_satellite && !o->buf)
+		o->buf = kmalloc(OUTBOX_MAX);
+	if (!rt_satellite && o->buf)
+		return queue_frame(ci, req.len, needs_no_answer(type, a2));
+	if (hal_hostcall(&req, st, req.len, &resp, NULL, 0) < 0 || resp.ret < 0) {
 		broken(ci);
 		return -EPIPE;
 	}
@@ -136,7 +200,7 @@ static int ch_recv(int ci, struct sat_hdr *h, const uint8_t **payload)
 	struct hc_msg resp;
 	size_t n;
 
-	if (c->broken)
+	if (c->broken || (!rt_satellite && flush() < 0))
 		return -EPIPE;
 	req.seq = next_seq();
 	/* hal_hostcall copies the frame in before anything looks at it. */
@@ -357,6 +421,8 @@ void remote_unbind_slot(uint64_t slot)
 
 	if (!r->chan)
 		return;
+	if (slot == self_slot())
+		flush();
 	plat_call(SGXSIM_OP_CHAN_BIND, (int64_t)slot, -1, 0);
 	close_chan(r->chan - 1);
 	r->chan = 0;

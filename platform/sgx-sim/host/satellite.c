@@ -183,6 +183,28 @@ static int64_t chan_send(int64_t h, const struct hc_msg *q, uint8_t *data)
 	}
 }
 
+/* Several frames, each after its length, each sent as its own message. */
+static int64_t chan_sendv(int64_t h, const struct hc_msg *q, uint8_t *data)
+{
+	struct hc_msg one = *q;
+
+	for (uint32_t off = 0; off < q->len;) {
+		uint32_t n;
+		if (q->len - off < sizeof(n))
+			return -EINVAL;
+		memcpy(&n, data + off, sizeof(n));
+		off += sizeof(n);
+		if (n > q->len - off)
+			return -EINVAL;
+		one.len = n;
+		int64_t r = chan_send(h, &one, data + off);
+		if (r < 0)
+			return r;
+		off += n;
+	}
+	return 0;
+}
+
 static int64_t chan_recv(int64_t h, const struct hc_msg *q, uint8_t *out, uint32_t *rlen)
 {
 	int fd = chan_fd(h);
@@ -583,6 +605,8 @@ int64_t sgxsim_sat_op(const struct hc_msg *q, struct sgxsim_ocall_buf *b, uint32
 		return chan_open(q->arg[0], q->arg[1], q->arg[2]);
 	case SGXSIM_OP_CHAN_SEND:
 		return q->len > HC_MAX_DATA ? -EINVAL : chan_send(q->arg[0], q, b->req_data);
+	case SGXSIM_OP_CHAN_SENDV:
+		return q->len > HC_MAX_DATA ? -EINVAL : chan_sendv(q->arg[0], q, b->req_data);
 	case SGXSIM_OP_CHAN_RECV:
 		return chan_recv(q->arg[0], q, b->resp_data, rlen);
 	case SGXSIM_OP_CHAN_CLOSE:
