@@ -300,7 +300,33 @@ static int fill_pages(struct vma *v, size_t i, size_t j)
 		return -EFAULT;
 	for (size_t k = i; k < j; k++)
 		set_present(v, k);
+	hot_note(v->file, off, len);
 	return 0;
+}
+
+static int fill_range(struct vma *v, size_t i, size_t j);
+
+/* Reads in at once the pages of a new mapping that earlier runs of its
+ * file touched (hotpages.c). Failing here costs nothing: the fault would
+ * have read them anyway. */
+static void fill_hot(struct vma *v)
+{
+	size_t fpages, first = (size_t)v->off / PAGE_SIZE, n = vma_pages(v);
+	const uint8_t *bits = v->off >= 0 ? hot_pages(v->file, &fpages) : NULL;
+
+	for (size_t i = 0; bits && i < n;) {
+		size_t p = first + i;
+		if (p >= fpages || !((bits[p / 8] >> (p % 8)) & 1)) {
+			i++;
+			continue;
+		}
+		size_t j = i;
+		while (j < n && first + j < fpages && ((bits[(first + j) / 8] >> ((first + j) % 8)) & 1))
+			j++;
+		if (fill_range(v, i, j) < 0)
+			return;
+		i = j;
+	}
 }
 
 /* Fills the absent pages among [i, j) of v, a run at a time. */
@@ -336,6 +362,7 @@ int vm_map_lazy(struct mm *mm, uptr addr, size_t len, int prot, int flags, const
 	v->file = f;
 	v->file_limit = file_limit;
 	mm->has_lazy = true;
+	fill_hot(v);
 	return 0;
 }
 

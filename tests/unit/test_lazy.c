@@ -40,6 +40,20 @@ static ssize_t fake_read(struct file *f, const struct iobuf *io, size_t n, int64
 }
 
 static const struct file_ops fake_ops = {.read = fake_read};
+
+/* The same bytes, as a file with an identity (what the hot-page record of
+ * core/mm/hotpages.c is keyed by). */
+static int fake_stat(struct file *f, struct kstat *st)
+{
+	(void)f;
+	memset(st, 0, sizeof(*st));
+	st->st_dev = 77;
+	st->st_ino = 4242;
+	st->st_size = FILE_BYTES;
+	return 0;
+}
+
+static const struct file_ops named_ops = {.read = fake_read, .stat = fake_stat};
 static struct file *file;
 static struct mm *mm;
 
@@ -184,6 +198,21 @@ static void test_dontneed_reads_the_file_again(void **state)
 	assert_memory_equal((void *)A, content, P);
 }
 
+static void test_next_run_reads_hot_pages_at_once(void **state)
+{
+	/* A page a run touched is read at once by the next mapping of the file
+	 * (the next exec), without waiting for its fault. */
+	struct file *other = file_alloc(&named_ops, NULL, O_RDONLY);
+	assert_int_equal(vm_map_lazy(mm, A, 16 * P, RX, MAP_PRIVATE, "f", other, 0, FILE_BYTES), 0);
+	assert_int_equal(vm_populate(mm, A + 6 * P, P), 0);
+	vm_unmap(mm, A, 16 * P);
+	assert_int_equal(vm_map_lazy(mm, A, 16 * P, RX, MAP_PRIVATE, "f", other, 0, FILE_BYTES), 0);
+	assert_int_equal(test_page_prot(A + 6 * P), RX);
+	assert_memory_equal((void *)(A + 6 * P), content + 6 * P, P);
+	assert_int_equal(test_page_prot(A + 12 * P), PROT_NONE); /* never touched: still on demand */
+	file_put(other);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, fresh, done)
 
 int main(void)
@@ -193,6 +222,7 @@ int main(void)
 		T(test_file_end_reads_as_zeros),    T(test_copies_fill_first),
 		T(test_split_keeps_what_was_filled), T(test_protect_fills_everything),
 		T(test_fork_sends_only_what_may_differ), T(test_dontneed_reads_the_file_again),
+		T(test_next_run_reads_hot_pages_at_once),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -47,6 +47,13 @@ int vm_map_fixed(struct mm *mm, uptr addr, size_t len, int prot, int flags, cons
 int vm_map_lazy(struct mm *mm, uptr addr, size_t len, int prot, int flags, const char *name,
 		struct file *f, int64_t off, int64_t file_limit);
 
+/* Records that the file's bytes [off, off+len) were read into a program
+ * (core/mm/hotpages.c): the next exec of that file reads them at once. */
+void hot_note(struct file *f, int64_t off, size_t len);
+
+/* The file's recorded pages: a bit per page (*pages of them), or NULL. */
+const uint8_t *hot_pages(struct file *f, size_t *pages);
+
 /* Fills every page of [addr, addr+len) that is still to be read from its
  * file. 0, or -EFAULT when the file cannot give it. */
 int vm_populate(struct mm *mm, uptr addr, size_t len);
