@@ -16,6 +16,9 @@ $NTO run --mount "$work:/data:ro" --cwd /data /bin/busybox sha256sum sorted.txt
 echo "host sees: $(cat "$work/sorted.txt" | tr '\n' ' ')"
 echo "== Debian's own dynamically linked ls, with its ld.so and libc packed and measured"
 $NTO run --mount "$work:/data:ro" --cwd /data /bin/ls -l
+echo "== processes: a shell pipeline and \$(...), each process its own enclave"
+$NTO run --mount "$work:/data:ro" --cwd /data /bin/busybox sh -c \
+	'cat words.txt | sort -r | head -2; echo "lines: $(wc -l < words.txt), shell pid $$"'
 echo "== /proc and /dev are the core's own"
 $NTO run /bin/busybox head -3 /proc/meminfo
 echo "== a crash is reported, with the right exit status"
