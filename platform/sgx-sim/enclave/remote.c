@@ -261,11 +261,15 @@ int remote_copy_from(void *dst, uptr src, size_t n)
 	int ci = self_chan();
 	struct rslot *r = &rslots[self_slot()];
 
-	if (src >= r->pf_addr && src + n >= src && src + n <= r->pf_addr + r->pf_len) {
-		memcpy(dst, r->pf + (src - r->pf_addr), n);
-		return 0;
+	size_t done = 0;
+
+	/* What the syscall brought along serves the start of the range (a
+	 * 64 KiB write's first 48 KiB); only the rest is asked for. */
+	if (src >= r->pf_addr && src < r->pf_addr + r->pf_len && src + n >= src) {
+		done = MIN(n, r->pf_addr + r->pf_len - src);
+		memcpy(dst, r->pf + (src - r->pf_addr), done);
 	}
-	for (size_t done = 0; done < n;) {
+	while (done < n) {
 		size_t c = MIN(n - done, SAT_CHUNK);
 		struct sat_hdr h;
 		const uint8_t *p;
@@ -447,19 +451,35 @@ static bool fault_signal(uint64_t s)
 
 /* Keeps the memory a syscall's event brought along: the syscall's reads
  * of it need no round trip. Valid until the thread resumes. */
-static void take_prefetch(struct rslot *r, const struct sat_hdr *h, const uint8_t *data)
+static int take_prefetch(struct rslot *r, const struct sat_hdr *h, const uint8_t *data)
 {
-	size_t n = h->len - sizeof(r->ctx.regs);
+	size_t n = h->len - sizeof(r->ctx.regs), more = h->a[2];
+	struct sat_hdr d;
+	const uint8_t *p;
 
-	if (!n || n != h->a[1] || n > SAT_PREFETCH_MAX || h->a[0] + n < h->a[0])
-		return;
+	if (n != h->a[1] || n > SAT_PREFETCH_FIRST || more > SAT_PREFETCH_MAX - n ||
+	    h->a[0] + n + more < h->a[0])
+		return -EPROTO;
 	if (!r->pf)
 		r->pf = kmalloc(SAT_PREFETCH_MAX);
-	if (!r->pf)
-		return;
-	memcpy(r->pf, data, n);
-	r->pf_addr = h->a[0];
-	r->pf_len = n;
+	if (r->pf)
+		memcpy(r->pf, data, n);
+	/* The rest comes in data frames, which must be taken either way. */
+	while (more) {
+		if (ch_recv(r->chan - 1, &d, &p) < 0 || d.type != SAT_DATA || d.len > more)
+			return -EPROTO;
+		if (!d.len)
+			break; /* the satellite could not read it all */
+		if (r->pf)
+			memcpy(r->pf + n, p, d.len);
+		n += d.len;
+		more -= d.len;
+	}
+	if (r->pf) {
+		r->pf_addr = h->a[0];
+		r->pf_len = n;
+	}
+	return 0;
 }
 
 /* An event's payload is the registers, then the prefetch (a syscall) or
@@ -494,7 +514,10 @@ static __noreturn void remote_loop(void)
 		if (r->fpu_here)
 			memcpy(r->ctx.fpu, p + sizeof(r->ctx.regs), HAL_FPU_SIZE);
 		if (h.type == SAT_SYSCALL) {
-			take_prefetch(r, &h, p + sizeof(r->ctx.regs));
+			if (take_prefetch(r, &h, p + sizeof(r->ctx.regs)) < 0) {
+				lost(r);
+				continue;
+			}
 			core_syscall(&r->ctx.regs);
 		}
 		else if (h.type == SAT_KICK)
@@ -984,6 +1007,24 @@ static size_t prefetch_of(const struct nto_regs *r, uptr *addr)
 	return 4096 - (*addr & 4095);
 }
 
+/* The rest of a syscall's prefetch, in data frames; an empty frame ends it
+ * early if a page cannot be read (the core then asks for it, and faults). */
+static int send_rest(uptr at, size_t left)
+{
+	uint8_t *buf = self_staging() + sizeof(struct sat_hdr);
+
+	while (left) {
+		size_t c = MIN(left, SAT_CHUNK);
+		if (sgxsim_probe_copy(buf, (const void *)at, c) < 0)
+			return ch_send(sat_self_chan(), SAT_DATA, 0, 0, 0, NULL, 0);
+		if (ch_send(sat_self_chan(), SAT_DATA, 0, 0, 0, buf, c) < 0)
+			return -EPIPE;
+		at += c;
+		left -= c;
+	}
+	return 0;
+}
+
 void sat_event(uint32_t type, struct ucontext64 *uc, uint64_t a0, uint64_t a1, uint64_t a2,
 	       uint64_t nr)
 {
@@ -995,21 +1036,25 @@ void sat_event(uint32_t type, struct ucontext64 *uc, uint64_t a0, uint64_t a1, u
 	from_mcontext(&uc->uc_mcontext, &ctx.regs);
 	ctx.regs.orig_rax = nr;
 	memcpy(st, &ctx.regs, sizeof(ctx.regs));
+	size_t total = 0, rest = 0;
+	uptr at = 0;
 	if (type == SAT_SYSCALL) {
-		uptr at = 0;
-		n = prefetch_of(&ctx.regs, &at);
-		if (n && (!in_user_range(at, n) ||
-			  sgxsim_probe_copy(st + sizeof(ctx.regs), (const void *)at, n) < 0))
-			n = 0;
+		total = prefetch_of(&ctx.regs, &at);
+		if (!in_user_range(at, total))
+			total = 0;
+		n = MIN(total, SAT_PREFETCH_FIRST);
+		if (n && sgxsim_probe_copy(st + sizeof(ctx.regs), (const void *)at, n) < 0)
+			total = n = 0;
 		a0 = at;
 		a1 = n;
+		a2 = rest = total - n;
 	} else {
 		/* A signal is likely to be delivered: its frame needs the FPU state. */
 		local_fpu_save(st + sizeof(ctx.regs));
 		n = HAL_FPU_SIZE;
 	}
 	if (ch_send(sat_self_chan(), type, a0, a1, a2, st, sizeof(ctx.regs) + n) < 0 ||
-	    sat_serve(&ctx, &flags) < 0)
+	    send_rest(at + n, rest) < 0 || sat_serve(&ctx, &flags) < 0)
 		sat_park();
 	to_mcontext(&ctx.regs, &uc->uc_mcontext);
 	if (flags & SAT_F_FPU)

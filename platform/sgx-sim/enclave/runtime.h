@@ -97,7 +97,8 @@ enum sat_type {
 	SAT_PING,       /* -> SAT_RET: the first failure of a SAT_NOREPLY request, or 0 */
 	SAT_GETFPU,     /* -> SAT_DATA: the thread's FPU state (HAL_FPU_SIZE bytes) */
 	/* satellite -> leader */
-	SAT_SYSCALL = 16, /* payload regs, then a1 bytes of the program's memory at a0 */
+	SAT_SYSCALL = 16, /* payload regs, then a1 bytes of the program's memory at a0; a2 more
+			   * of it follow in SAT_DATA frames (an empty one: no more) */
 	SAT_FAULT,        /* a0 signo, a1 si_code, a2 address; payload regs, FPU state */
 	SAT_KICK,         /* payload regs, FPU state */
 	SAT_DATA,         /* a0: page mask for a sparse read */
@@ -118,8 +119,10 @@ struct sat_ctx {
 	uint8_t fpu[HAL_FPU_SIZE];
 };
 
-/* Program memory a syscall will read, sent along with it (see remote.c). */
-#define SAT_PREFETCH_MAX (48UL << 10)
+/* Program memory a syscall will read, sent along with it (see remote.c):
+ * at most this much, the first part in the syscall's own frame. */
+#define SAT_PREFETCH_MAX   (128UL << 10)
+#define SAT_PREFETCH_FIRST (48UL << 10)
 
 #define SAT_CHUNK_PAGES 14 /* pages per data message: the frame limit */
 #define SAT_CHUNK (SAT_CHUNK_PAGES * 4096UL)
