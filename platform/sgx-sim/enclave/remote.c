@@ -310,27 +310,21 @@ int remote_copy_to(uptr dst, const void *src, size_t n)
 	return settle() < 0 ? -EFAULT : 0;
 }
 
-/* Only a new mapping can fail for a reason the program must hear
- * (ENOMEM); protect and unmap fail only if the satellite's host
- * misbehaves, which breaks the channel and ends the process. So they go
- * unanswered, and a page fault costs one round trip, not three. */
+/* The core has already charged a mapping against the TEE's budget, so the
+ * satellite's host refusing one (or a protect, or an unmap) can only be
+ * the host misbehaving: that breaks the channel and ends the process. So
+ * none is answered, and a page fault or an exec costs no round trips for
+ * them. */
 int remote_mem(uint32_t sgx_op, uptr va, size_t len, int prot)
 {
 	uint32_t type = sgx_op == SGXSIM_OP_MMAP ? SAT_MAP
 			: sgx_op == SGXSIM_OP_MPROTECT ? SAT_PROTECT
 						       : SAT_UNMAP;
-	int64_t r;
 
-	if (type != SAT_MAP)
-		return ch_send(self_chan(), type, va, len, SAT_NOREPLY | (uint64_t)prot, NULL, 0) < 0 ||
-				       settle() < 0
-			       ? -EIO
-			       : 0;
-	r = ch_call(self_chan(), type, va, len, (uint64_t)prot);
-
-	if (r == -ENOMEM)
-		return -ENOMEM;
-	return r < 0 ? -EIO : 0;
+	if (ch_send(self_chan(), type, va, len, SAT_NOREPLY | (uint64_t)prot, NULL, 0) < 0 ||
+	    settle() < 0)
+		return -EIO;
+	return 0;
 }
 
 /* Most syscalls never look at the FPU state, so it is fetched only when
@@ -654,8 +648,8 @@ static int fill_child(struct fork_src *src, int child, const struct hal_region *
 {
 	for (size_t i = 0; i < n; i++) {
 		size_t len = r[i].end - r[i].start;
-		if (ch_send(child, SAT_MAP, r[i].start, len, SAT_NOREPLY | PROT_READ | PROT_WRITE,
-			    NULL, 0) < 0)
+		if (ch_send(child, SAT_MAP, r[i].start, len,
+			    SAT_NOREPLY | SAT_STICKY | PROT_READ | PROT_WRITE, NULL, 0) < 0)
 			return -EIO;
 		if ((r[i].prot & PROT_READ) && copy_region(src, child, r[i].start, r[i].end) < 0)
 			return -EIO;
@@ -817,7 +811,7 @@ static void sat_mem(int ci, const struct sat_hdr *h)
 		r = plat_call(op, (int64_t)h->a[0], (int64_t)h->a[1], (int64_t)(h->a[2] & 7));
 	if (!(h->a[2] & SAT_NOREPLY))
 		ch_send(ci, SAT_RET, (uint64_t)r, 0, 0, NULL, 0);
-	else if (r < 0 && h->type != SAT_MAP)
+	else if (r < 0 && !(h->a[2] & SAT_STICKY))
 		echans[ci].broken = true; /* see remote_mem */
 	else if (r < 0 && !echans[ci].err)
 		echans[ci].err = r;

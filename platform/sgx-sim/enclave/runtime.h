@@ -111,6 +111,9 @@ enum sat_type {
 
 /* In a memory request's a2: answer nothing now, report a failure at the next ping. */
 #define SAT_NOREPLY (1ULL << 32)
+/* With SAT_NOREPLY: a failure is kept for the next ping (a fork's maps)
+ * instead of breaking the channel. */
+#define SAT_STICKY (1ULL << 33)
 
 /* A program thread's user context as it crosses a channel. */
 struct sat_ctx {
