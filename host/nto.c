@@ -377,16 +377,19 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 static int check_platform(const char *p)
 {
-	if (!strcmp(p, "sgx-sim"))
+	/* x86_64-vm is a first increment: one static program, one thread
+	 * (docs/platform-x86_64-vm.md). */
+	if (!strcmp(p, "sgx-sim") || !strcmp(p, "x86_64-vm"))
 		return 0;
-	if (!strcmp(p, "x86_64-vm") || !strcmp(p, "riscv64-vm"))
+	if (!strcmp(p, "riscv64-vm"))
 		fprintf(stderr,
-			"nto: platform '%s' is planned but not built yet (available: sgx-sim)\n",
+			"nto: platform '%s' is planned but not built yet (available: sgx-sim, "
+			"x86_64-vm)\n",
 			p);
 	else
 		fprintf(stderr,
-			"nto: unknown platform '%s' (available: sgx-sim; planned, not built "
-			"yet: x86_64-vm, riscv64-vm)\n",
+			"nto: unknown platform '%s' (available: sgx-sim, x86_64-vm; planned, not "
+			"built yet: riscv64-vm)\n",
 			p);
 	return EXIT_USAGE;
 }
@@ -870,7 +873,7 @@ static int launch(const struct opts *o, const uint8_t *img, size_t len, const ch
 			fprintf(stderr, "nto: platform %s, enclave %s\n", o->platform, size);
 		}
 		raise_nofile();
-		r = sgxsim_launch(&l);
+		r = strcmp(o->platform, "x86_64-vm") ? sgxsim_launch(&l) : x86vm_launch(&l);
 	}
 	free(b.p);
 	hc_server_free(s);
