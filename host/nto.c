@@ -93,7 +93,7 @@ static const char usage_run[] =
 	"measured root image as /bin/<name>; a #! script's interpreters are packed at their\n"
 	"own paths. Options stop at PROGRAM, so ARGS pass through untouched.\n"
 	"\n"
-	"  --platform NAME       sgx-sim (default; x86_64-vm and riscv64-vm are planned)\n"
+	"  --platform NAME       sgx-sim (default), x86_64-vm (first increment); riscv64-vm is planned\n"
 	"  --mount H:G[:ro]      host directory H at guest path G, read-only with :ro\n"
 	"  --add HOST:GUEST      also pack host file HOST into the image at GUEST\n"
 	"  --env K=V             set K in the program's environment; nothing from the\n"

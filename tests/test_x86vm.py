@@ -78,10 +78,15 @@ def test_busybox_builtins(dirs):
     assert (guest.status, guest.stdout) == (7, b"hello\nfrom the host\n"), guest.stderr
 
 
-def test_exit_status_and_verbose(tmp_path, progs_built):
+def test_verbose_boot_and_measurement(tmp_path, progs_built):
+    """--verbose shows the kernel's boot lines; the kernel hashes the image
+    (mbedTLS SHA-256) to the same measurement `nto measure` computes."""
     exe = progs_built / "glibc" / "exit"
+    want = subprocess.run(h.nto_command() + ["measure", str(exe)], capture_output=True,
+                          timeout=20).stdout.decode().strip()
     r = subprocess.run(h.nto_command() + ["run", "--platform", PLATFORM, "--verbose", str(exe)],
                        capture_output=True, timeout=20, cwd=tmp_path)
     err = r.stderr.decode(errors="replace")
     assert "x86_64-vm: NTO kernel up" in err and "core_main: image" in err
     assert "nto: platform x86_64-vm" in err
+    assert f"nto: measurement in the TEE {want}" in err and len(want) == 64

@@ -6,6 +6,7 @@
 #include <nto/kernel.h>
 #include "x86.h"
 #include "../initrd.h"
+#include "../../common/x86_rdrand.h"
 
 static void *self_cookie;
 
@@ -57,23 +58,7 @@ void hal_set_tls(uint64_t base)
 
 int hal_random(void *buf, size_t n)
 {
-	uint8_t *p = buf;
-
-	while (n) {
-		uint64_t v;
-		uint8_t ok;
-		int tries = 0;
-		do {
-			__asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
-		} while (!ok && ++tries < 100);
-		if (!ok)
-			return -EIO;
-		size_t c = MIN(n, sizeof(v));
-		memcpy(p, &v, c);
-		p += c;
-		n -= c;
-	}
-	return 0;
+	return x86_rdrand_fill(buf, n);
 }
 
 int hal_clock_ns(int clk, int64_t *ns)
@@ -86,15 +71,6 @@ int hal_clock_ns(int clk, int64_t *ns)
 		return -EIO;
 	*ns = resp.ret;
 	return 0;
-}
-
-/* No timer interrupt yet (the LAPIC timer comes next): a deadline is
- * noticed only when the thread next waits. */
-static int64_t timer_deadline;
-
-void hal_timer_arm(int64_t deadline_ns)
-{
-	timer_deadline = deadline_ns;
 }
 
 void hal_yield(void)
@@ -139,36 +115,6 @@ __noreturn void hal_thread_exit(void)
 	vm_panic("hal_thread_exit with one thread");
 }
 
-static bool wake_pending;
-
-/* One thread: nothing else can wake it, so a wait lasts until its timeout
- * (or the armed timer's deadline), measured on the host's clock. */
-void hal_thread_wait(int64_t timeout_ns)
-{
-	int64_t now, end = -1;
-
-	if (wake_pending) {
-		wake_pending = false;
-		return;
-	}
-	if (hal_clock_ns(CLOCK_MONOTONIC, &now) < 0)
-		return;
-	if (timeout_ns >= 0)
-		end = now + timeout_ns;
-	if (timer_deadline && (end < 0 || timer_deadline < end))
-		end = timer_deadline;
-	if (end < 0)
-		vm_panic("the only thread waits with no timeout and no timer");
-	while (now < end && hal_clock_ns(CLOCK_MONOTONIC, &now) == 0)
-		;
-}
-
-void hal_thread_wake(void *cookie)
-{
-	if (cookie == self_cookie)
-		wake_pending = true;
-}
-
 void hal_thread_kick(void *cookie)
 {
 	(void)cookie;
@@ -204,7 +150,7 @@ __noreturn void boot_core(const uint8_t *p, uint64_t len)
 	boot.kheap_base = KHEAP_BASE;
 	boot.kheap_size = KHEAP_SIZE;
 	boot.mem_limit = MIN(h.mem_limit, frames_total() - frames_total() / 16);
-	boot.measured = false; /* SHA-256 inside the VM comes with mbedTLS here */
+	boot.measured = vm_measure(boot.image, boot.image_size, boot.measurement);
 	if (vm_verbose)
 		dbg_printf("x86_64-vm: core_main: image %lu bytes, boot records %lu bytes, %lu MiB\n",
 			   h.image_size, h.boot_size, boot.mem_limit >> 20);

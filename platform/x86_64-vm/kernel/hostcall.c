@@ -26,7 +26,10 @@ void hostcall_init(void)
 	outb(COM1 + 0, 0x01); /* 115200 baud (QEMU ignores it) */
 	outb(COM1 + 1, 0x00);
 	outb(COM1 + 3, 0x03); /* 8N1 */
-	outb(COM1 + 2, 0x07); /* FIFOs on, cleared */
+	/* FIFOs on and cleared, trigger level 14: QEMU moves as many bytes
+	 * from the host per main-loop turn as the trigger level (1 by default:
+	 * a turn per byte, ~2 ms per host call instead of ~0.1 ms). */
+	outb(COM1 + 2, 0xc7);
 	outb(COM1 + 4, 0x03); /* DTR, RTS */
 }
 

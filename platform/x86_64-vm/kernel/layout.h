@@ -22,6 +22,8 @@
 #define PERCPU_SCRATCH 8
 
 #define VEC_SYSCALL  256 /* the trap frame's vector for a SYSCALL */
+#define VEC_TIMER    32  /* the local APIC timer */
+#define VEC_SPURIOUS 255
 
 #define CR0_PE  0x1
 #define CR0_MP  0x2

@@ -89,6 +89,7 @@ void cpu_init(void)
 	/* No legacy PIC interrupts: mask both 8259s (vectors 32..255 are ignored). */
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);
+	lapic_init();
 }
 
 static void to_regs(const struct trapframe *tf, struct nto_regs *r)
@@ -166,8 +167,19 @@ void x86_trap(struct trapframe *tf)
 	uint64_t addr;
 	int code, sig;
 
+	if (tf->vector == VEC_TIMER) {
+		/* From the program: the core fires its timers (signals) now.
+		 * From the kernel (a hlt in hal_thread_wait): the wait looks. */
+		if (timer_interrupt() && (tf->cs & 3)) {
+			to_regs(tf, &r);
+			r.orig_rax = (uint64_t)-1;
+			core_kick(&r);
+			from_regs(&r, tf);
+		}
+		return;
+	}
 	if (tf->vector >= 32)
-		return; /* no device interrupts are enabled yet: a spurious one */
+		return; /* no other device interrupt is enabled: a spurious one */
 	if (!(tf->cs & 3))
 		vm_panic("kernel fault: vector %lu %s, error %lx, at rip %lx (cr2 %lx, rsp %lx)",
 			 tf->vector, exc_names[tf->vector], tf->error, tf->rip, read_cr2(),

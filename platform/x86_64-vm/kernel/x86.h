@@ -96,6 +96,15 @@ void hostcall_init(void);
 /* True once the host has answered the first call. */
 extern bool hostcall_up;
 
+/* ---- the local APIC timer (timer.c) ---- */
+void lapic_init(void);
+/* Handles the timer vector; true if the core's deadline has passed. */
+bool timer_interrupt(void);
+
+/* ---- measurement (measure.c) ---- */
+/* SHA-256 of [p, p+n) into out; false if mbedTLS failed. */
+bool vm_measure(const uint8_t *p, size_t n, uint8_t out[32]);
+
 /* ---- traps (trap.c) ---- */
 void cpu_init(void);
 void x86_trap(struct trapframe *tf);
