@@ -61,7 +61,7 @@ def test_kernel_fault_is_reported(tmp_path, what, vector):
 
 
 @pytest.mark.parametrize("libc", ["glibc", "musl"])
-@pytest.mark.parametrize("prog", ["stat", "getrandom", "sigaction", "crash_segv"])
+@pytest.mark.parametrize("prog", ["rw", "stat", "getrandom", "sigaction", "crash_segv", "sleep"])
 def test_static_program_matches_native(dirs, progs_built, libc, prog):
     a, b = dirs
     exe = progs_built / libc / prog

@@ -2,7 +2,7 @@
  * x86_64-vm launcher (untrusted host side): packs the image and the boot
  * records into an initrd (platform/x86_64-vm/initrd.h), starts QEMU on the
  * kernel with TCG, and serves the guest's host calls that arrive on the
- * VM's UART (QEMU's stdio chardev = two pipes to this process) with
+ * VM's virtio-console (QEMU's stdio chardev = two pipes to this process) with
  * host/hostcall_server.c. Every frame from the guest is checked for size
  * before it is read; the server checks the rest.
  */
@@ -124,7 +124,10 @@ static __attribute__((noreturn)) void exec_qemu(const struct nto_launch *l, cons
 			      "-display", "none", "-kernel", kernel, "-initrd", initrd,
 			      "-append", l->verbose ? "verbose" : "quiet",
 			      "-device", "isa-debug-exit,iobase=0xf4,iosize=1",
-			      "-chardev", "stdio,id=hc,signal=off", "-serial", "chardev:hc",
+			      "-chardev", "stdio,id=hc,signal=off",
+			      "-global", "virtio-mmio.force-legacy=false",
+			      "-device", "virtio-serial-device,max_ports=1",
+			      "-device", "virtconsole,chardev=hc",
 			      "-chardev", dbg,
 			      "-device", "isa-debugcon,iobase=0xe9,chardev=dbg", NULL};
 	execvp(argv[0], (char **)argv);

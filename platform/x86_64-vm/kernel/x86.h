@@ -93,8 +93,6 @@ void pt_init(uint64_t ram_end);
 
 /* ---- host calls (hostcall.c) ---- */
 void hostcall_init(void);
-/* True once the host has answered the first call. */
-extern bool hostcall_up;
 
 /* ---- the local APIC timer (timer.c) ---- */
 void lapic_init(void);
