@@ -23,6 +23,8 @@
 #include "../initrd.h"
 
 #define EXIT_VM_FAILED 70
+#define X86VM_PIPE_SIZE (1 << 20) /* Linux's default pipe-max-size */
+#define X86VM_PIPE_MIN  ((int)sizeof(struct hc_msg) + HC_MAX_DATA)
 
 static int write_all(int fd, const void *buf, size_t n)
 {
@@ -179,6 +181,14 @@ int x86vm_launch(const struct nto_launch *l)
 	if (initrd < 0 || pipe2(to_guest, O_CLOEXEC) < 0 || pipe2(from_guest, O_CLOEXEC) < 0 ||
 	    pipe2(dbg, O_CLOEXEC) < 0) {
 		fprintf(stderr, "nto: x86_64-vm: %s\n", strerror(errno));
+		return EXIT_VM_FAILED;
+	}
+	/* QEMU's virtconsole drops what the chardev does not take at once
+	 * (EAGAIN), so the pipe from the guest must hold a whole request: the
+	 * guest sends one at a time and waits for its reply. */
+	if (fcntl(from_guest[1], F_SETPIPE_SZ, X86VM_PIPE_SIZE) < X86VM_PIPE_MIN) {
+		fprintf(stderr, "nto: x86_64-vm: cannot size the host-call pipe: %s\n",
+			strerror(errno));
 		return EXIT_VM_FAILED;
 	}
 	signal(SIGPIPE, SIG_IGN);

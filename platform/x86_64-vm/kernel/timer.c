@@ -61,7 +61,12 @@ void hal_timer_arm(int64_t deadline_ns)
 }
 
 /* The timer's interrupt. True when the core's deadline has passed (the
- * caller makes the thread enter the core); otherwise re-armed for the rest. */
+ * caller makes the thread enter the core); otherwise re-armed for the rest.
+ * Only hal_timer_arm changes the deadline: until the core arms the next
+ * one, a passed deadline keeps kicking every RETRY_NS, so a deadline is
+ * never dropped between the platform's clock reading and the core's. */
+#define RETRY_NS 1000000
+
 bool timer_interrupt(void)
 {
 	int64_t t;
@@ -70,18 +75,15 @@ bool timer_interrupt(void)
 	if (!deadline)
 		return false;
 	t = now_ns();
-	if (t >= deadline) {
-		deadline = 0;
-		return true;
-	}
-	lapic_arm(deadline - t);
-	return false;
+	lapic_arm(t >= deadline ? RETRY_NS : deadline - t);
+	return t >= deadline;
 }
 
 static bool wake_pending;
 
 /* One thread: nothing else wakes it, so a wait ends at its timeout or at
- * the core's timer deadline, sleeping in `hlt` until the APIC timer. */
+ * the core's timer deadline, sleeping in `hlt` until the APIC timer. With
+ * neither, it sleeps for good, as Linux would (the core said so). */
 void hal_thread_wait(int64_t timeout_ns)
 {
 	int64_t now = now_ns(), end = timeout_ns >= 0 ? now + timeout_ns : -1;
@@ -92,17 +94,15 @@ void hal_thread_wait(int64_t timeout_ns)
 	}
 	if (deadline && (end < 0 || deadline < end))
 		end = deadline;
-	if (end < 0)
-		vm_panic("the only thread waits with no timeout and no timer");
+	while (end < 0)
+		__asm__ volatile("sti; hlt; cli" ::: "memory");
 	while (now < end) {
 		lapic_arm(end - now);
 		__asm__ volatile("sti; hlt; cli" ::: "memory");
 		now = now_ns();
 	}
-	if (deadline && now >= deadline)
-		deadline = 0; /* the core's timers_check runs when it takes its lock */
-	else if (deadline)
-		lapic_arm(deadline - now);
+	if (deadline)
+		lapic_arm(deadline > now ? deadline - now : RETRY_NS);
 }
 
 void hal_thread_wake(void *cookie)
