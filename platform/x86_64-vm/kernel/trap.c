@@ -108,9 +108,21 @@ static void from_regs(const struct nto_regs *r, struct trapframe *tf)
 	memcpy(tf, r, 15 * sizeof(uint64_t));
 	tf->rip = r->rip;
 	tf->rsp = r->rsp;
-	tf->rflags = (r->rflags & 0x3f0dd5) | 0x202;
+	tf->rflags = (r->rflags & 0x250dd5) | 0x202; /* Linux's FIX_EFLAGS and ID; never VM */
 	tf->cs = USER_CS;
 	tf->ss = USER_DS;
+}
+
+/* Back to the program from regs the core may have rewritten (sigreturn):
+ * an RIP outside the program's half would make iretq fault in ring 0, so
+ * the program gets the SIGSEGV Linux gives for it, as a fault at the return. */
+static void to_user(struct nto_regs *r, struct trapframe *tf)
+{
+	for (int i = 0; r->rip >= USER_MAX && i < 4; i++)
+		core_fault(r, SIGSEGV, 0x80 /* SI_KERNEL */, 0);
+	if (r->rip >= USER_MAX)
+		hal_exit(128 + SIGSEGV);
+	from_regs(r, tf);
 }
 
 void x86_syscall(struct trapframe *tf)
@@ -119,7 +131,7 @@ void x86_syscall(struct trapframe *tf)
 
 	to_regs(tf, &r);
 	core_syscall(&r);
-	from_regs(&r, tf);
+	to_user(&r, tf);
 }
 
 static const char *const exc_names[32] = {
@@ -174,7 +186,7 @@ void x86_trap(struct trapframe *tf)
 			to_regs(tf, &r);
 			r.orig_rax = (uint64_t)-1;
 			core_kick(&r);
-			from_regs(&r, tf);
+			to_user(&r, tf);
 		}
 		return;
 	}
@@ -188,7 +200,7 @@ void x86_trap(struct trapframe *tf)
 	to_regs(tf, &r);
 	r.orig_rax = (uint64_t)-1;
 	core_fault(&r, sig, code, addr);
-	from_regs(&r, tf);
+	to_user(&r, tf);
 }
 
 /* Enters the program from a frame in static memory: the caller's kernel
