@@ -204,4 +204,24 @@ enter_frame:
 	mov %rdi, %rsp
 	jmp trap_return
 
+/* void switch_stack(uint64_t *save_rsp, uint64_t rsp): saves the callee-saved
+ * registers on this stack, parks it, and resumes the one at rsp (sched.c). */
+	.globl switch_stack
+switch_stack:
+	push %rbp
+	push %rbx
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	mov %rsp, (%rdi)
+	mov %rsi, %rsp
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbx
+	pop %rbp
+	ret
+
 	.section .note.GNU-stack, "", @progbits

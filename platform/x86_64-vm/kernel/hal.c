@@ -8,7 +8,6 @@
 #include "../initrd.h"
 #include "../../common/x86_rdrand.h"
 
-static void *self_cookie;
 
 int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 {
@@ -73,24 +72,9 @@ int hal_clock_ns(int clk, int64_t *ns)
 	return 0;
 }
 
-void hal_yield(void)
-{
-	__asm__ volatile("pause");
-}
-
 int hal_cpu_count(void)
 {
 	return 1;
-}
-
-void hal_thread_set_self(void *cookie)
-{
-	self_cookie = cookie;
-}
-
-void *hal_thread_self(void)
-{
-	return self_cookie;
 }
 
 int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
@@ -102,22 +86,6 @@ int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
 void hal_as_destroy(struct hal_as *as)
 {
 	(void)as;
-}
-
-int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tls, void *cookie)
-{
-	(void)as, (void)regs, (void)tls, (void)cookie;
-	return -EAGAIN; /* one thread for now */
-}
-
-__noreturn void hal_thread_exit(void)
-{
-	vm_panic("hal_thread_exit with one thread");
-}
-
-void hal_thread_kick(void *cookie)
-{
-	(void)cookie;
 }
 
 __noreturn void hal_exit(int status)

@@ -143,6 +143,7 @@ void kmain(uint64_t start_info_pa)
 		kstrlcpy(cmdline, phys_to_virt(si->cmdline_paddr), sizeof(cmdline));
 	vm_verbose = has_word(cmdline, "verbose") || has_word(cmdline, "selftest=boot");
 	cpu_init();
+	sched_init();
 	vlog("x86_64-vm: NTO kernel up, long mode, higher half at %p\n", (void *)kmain);
 	vlog("x86_64-vm: start info v%u, cmdline \"%s\", %u module(s), %u memmap entries\n",
 		   si->version, cmdline, si->nr_modules, si->memmap_entries);

@@ -18,6 +18,8 @@
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_DIV  0x3e0
 #define MAX_TICKS    0xffffffffULL
+#define RETRY_NS     1000000
+#define SLICE_NS     10000000 /* 10 ms */
 
 static int64_t deadline; /* what the core asked for; 0: none */
 
@@ -34,15 +36,18 @@ void lapic_init(void)
 	lapic_write(LAPIC_TIMER_INIT, 0);
 }
 
-/* Starts the countdown for delta ns from now (0 or less: stop it). */
-static void lapic_arm(int64_t delta)
+void lapic_arm(int64_t delta)
 {
-	uint64_t ticks = delta <= 0 ? 0 : MIN((uint64_t)delta, MAX_TICKS);
+	uint64_t ticks;
+
+	if (sched_nthreads() > 1 && (delta <= 0 || delta > SLICE_NS))
+		delta = SLICE_NS; /* a time slice for the other threads */
+	ticks = delta <= 0 ? 0 : MIN((uint64_t)delta, MAX_TICKS);
 
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(delta > 0 && !ticks ? 1 : ticks));
 }
 
-static int64_t now_ns(void)
+int64_t now_ns(void)
 {
 	int64_t t = 0;
 
@@ -65,48 +70,22 @@ void hal_timer_arm(int64_t deadline_ns)
  * Only hal_timer_arm changes the deadline: until the core arms the next
  * one, a passed deadline keeps kicking every RETRY_NS, so a deadline is
  * never dropped between the platform's clock reading and the core's. */
-#define RETRY_NS 1000000
 
 bool timer_interrupt(void)
 {
 	int64_t t;
 
 	lapic_write(LAPIC_EOI, 0);
-	if (!deadline)
+	if (!deadline) {
+		lapic_arm(0); /* the slice, if there are other threads */
 		return false;
+	}
 	t = now_ns();
 	lapic_arm(t >= deadline ? RETRY_NS : deadline - t);
 	return t >= deadline;
 }
 
-static bool wake_pending;
-
-/* One thread: nothing else wakes it, so a wait ends at its timeout or at
- * the core's timer deadline, sleeping in `hlt` until the APIC timer. With
- * neither, it sleeps for good, as Linux would (the core said so). */
-void hal_thread_wait(int64_t timeout_ns)
+int64_t timer_deadline(void)
 {
-	int64_t now = now_ns(), end = timeout_ns >= 0 ? now + timeout_ns : -1;
-
-	if (wake_pending) {
-		wake_pending = false;
-		return;
-	}
-	if (deadline && (end < 0 || deadline < end))
-		end = deadline;
-	while (end < 0)
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
-	while (now < end) {
-		lapic_arm(end - now);
-		__asm__ volatile("sti; hlt; cli" ::: "memory");
-		now = now_ns();
-	}
-	if (deadline)
-		lapic_arm(deadline > now ? deadline - now : RETRY_NS);
-}
-
-void hal_thread_wake(void *cookie)
-{
-	if (cookie == hal_thread_self())
-		wake_pending = true;
+	return deadline;
 }

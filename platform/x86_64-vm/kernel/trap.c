@@ -27,7 +27,6 @@ struct idt_gate {
 static uint64_t gdt[8] __attribute__((aligned(16)));
 static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
-static uint8_t kstack[64 << 10] __attribute__((aligned(16)));
 static uint8_t dfstack[16 << 10] __attribute__((aligned(16)));
 static struct percpu cpu0;
 
@@ -70,7 +69,6 @@ void cpu_init(void)
 	gdt[6] = (sizeof(tss) - 1) | ((t & 0xffffff) << 16) | (0x89UL << 40) |
 		 ((t >> 24 & 0xff) << 56);
 	gdt[7] = t >> 32;
-	tss.rsp[0] = (uint64_t)kstack + sizeof(kstack);
 	tss.ist[0] = (uint64_t)dfstack + sizeof(dfstack);
 	tss.iomap_base = sizeof(tss);
 	for (int v = 0; v < 256; v++) {
@@ -80,7 +78,6 @@ void cpu_init(void)
 	}
 	idt[3].type = 0xee; /* int3 from ring 3 */
 	load_tables();
-	cpu0.kstack_top = tss.rsp[0];
 	wrmsr(MSR_GS_BASE, (uint64_t)&cpu0);
 	wrmsr(MSR_KERNEL_GS_BASE, 0);
 	wrmsr(MSR_STAR, ((uint64_t)(USER_DS - 8) << 48) | ((uint64_t)KERNEL_CS << 32));
@@ -90,6 +87,12 @@ void cpu_init(void)
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);
 	lapic_init();
+}
+
+void set_kernel_stack(uint64_t top)
+{
+	tss.rsp[0] = top;
+	cpu0.kstack_top = top;
 }
 
 static void to_regs(const struct trapframe *tf, struct nto_regs *r)
@@ -130,6 +133,7 @@ void x86_syscall(struct trapframe *tf)
 	struct nto_regs r;
 
 	to_regs(tf, &r);
+	sched_entering_core();
 	core_syscall(&r);
 	to_user(&r, tf);
 }
@@ -182,7 +186,10 @@ void x86_trap(struct trapframe *tf)
 	if (tf->vector == VEC_TIMER) {
 		/* From the program: the core fires its timers (signals) now.
 		 * From the kernel (a hlt in hal_thread_wait): the wait looks. */
-		if (timer_interrupt() && (tf->cs & 3)) {
+		bool due = timer_interrupt();
+		if (!(tf->cs & 3))
+			return;
+		if (sched_preempt() || due) {
 			to_regs(tf, &r);
 			r.orig_rax = (uint64_t)-1;
 			core_kick(&r);

@@ -98,6 +98,25 @@ void hostcall_init(void);
 void lapic_init(void);
 /* Handles the timer vector; true if the core's deadline has passed. */
 bool timer_interrupt(void);
+/* Counts down delta ns (<= 0: stop), at most a time slice while there are
+ * other threads. */
+void lapic_arm(int64_t delta);
+/* The host's monotonic clock (0 if the host does not answer). */
+int64_t now_ns(void);
+/* The core's armed deadline (0: none). */
+int64_t timer_deadline(void);
+
+/* ---- threads on the one CPU (sched.c) ---- */
+void sched_init(void);
+/* Threads started and not yet ended (the boot thread included). */
+int sched_nthreads(void);
+/* Called on a timer interrupt from the program: runs another ready thread
+ * for a while; true when the core asked to kick this one meanwhile. */
+bool sched_preempt(void);
+/* Clears this thread's pending kick (it is entering the core anyway). */
+void sched_entering_core(void);
+/* The kernel stack of the running thread changed (trap.c sets rsp0). */
+void set_kernel_stack(uint64_t top);
 
 /* ---- measurement (measure.c) ---- */
 /* SHA-256 of [p, p+n) into out; false if mbedTLS failed. */
