@@ -1,7 +1,7 @@
 /*
- * x86_64-vm: the rest of the HAL, and the start of the core. One CPU, one
- * address space and one thread in this first increment: what is not built
- * yet answers honestly (-EAGAIN for new threads and address spaces).
+ * x86_64-vm: the rest of the HAL, and the start of the core. One CPU and
+ * one address space in this first increment: what is not built yet answers
+ * honestly (hal_as_fork: -EAGAIN).
  */
 #include <nto/kernel.h>
 #include "x86.h"
