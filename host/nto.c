@@ -377,8 +377,8 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 static int check_platform(const char *p)
 {
-	/* x86_64-vm is a first increment: one process, its threads on one
-	 * vCPU (docs/platform-x86_64-vm.md). */
+	/* x86_64-vm is a first increment: one vCPU, TCG
+	 * (docs/platform-x86_64-vm.md). */
 	if (!strcmp(p, "sgx-sim") || !strcmp(p, "x86_64-vm"))
 		return 0;
 	if (!strcmp(p, "riscv64-vm"))

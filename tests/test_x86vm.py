@@ -7,9 +7,9 @@ and runs static programs through the real core.
   busybox, compared with native runs, including a host mount (hostfs over
   the host-call transport) and a fault delivered as a signal.
 
-These fail if the kernel does not boot. Threads run on the one vCPU; the
-whole corpus on x86_64-vm (NTO_PLATFORMS=x86_64-vm) is not expected to
-pass yet: no fork (docs/platform-x86_64-vm.md).
+These fail if the kernel does not boot. Threads and processes share the
+one vCPU; the whole corpus on x86_64-vm: NTO_PLATFORMS=x86_64-vm
+(docs/platform-x86_64-vm.md says what still fails).
 """
 
 import shutil
@@ -63,21 +63,21 @@ def test_kernel_fault_is_reported(tmp_path, what, vector):
 
 @pytest.mark.parametrize("libc", ["glibc", "musl"])
 @pytest.mark.parametrize("prog", ["rw", "stat", "getrandom", "sigaction", "crash_segv", "sleep",
-                                  "pthread_sync", "thread_exit_group"])
+                                  "pthread_sync", "thread_exit_group", "proc_wait", "proc_pipes"])
 def test_static_program_matches_native(dirs, progs_built, libc, prog):
     a, b = dirs
     exe = progs_built / libc / prog
     h.assert_same(h.run_native(exe, [], a), h.run_nto(exe, [], b, PLATFORM, timeout=20))
 
 
-def test_busybox_builtins(dirs):
-    """busybox sh without forks (x86_64-vm has one address space for now:
-    a fork is -EAGAIN, honestly)."""
+def test_busybox_pipeline(dirs):
+    """busybox sh forks and pipes: one address space per process."""
     a, b = dirs
-    (b / "f.txt").write_text("from the host\n")
-    argv = ["sh", "-c", "echo hello; read x < /work/f.txt; echo \"$x\"; exit 7"]
+    (b / "f.txt").write_text("b\na\nb\n")
+    argv = ["sh", "-c", "echo hello; sort /work/f.txt | uniq -c | sort -n; x=$(echo sub); "
+            "echo $x; exit 7"]
     guest = h.run_nto("/bin/busybox", argv, b, PLATFORM, timeout=20)
-    assert (guest.status, guest.stdout) == (7, b"hello\nfrom the host\n"), guest.stderr
+    assert (guest.status, guest.stdout) == (7, b"hello\n      1 a\n      2 b\nsub\n"), guest.stderr
 
 
 def test_verbose_boot_and_measurement(tmp_path, progs_built):

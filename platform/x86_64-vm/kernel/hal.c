@@ -1,7 +1,5 @@
 /*
- * x86_64-vm: the rest of the HAL, and the start of the core. One CPU and
- * one address space in this first increment: what is not built yet answers
- * honestly (hal_as_fork: -EAGAIN).
+ * x86_64-vm: the rest of the HAL, and the start of the core.
  */
 #include <nto/kernel.h>
 #include "x86.h"
@@ -75,17 +73,6 @@ int hal_clock_ns(int clk, int64_t *ns)
 int hal_cpu_count(void)
 {
 	return 1;
-}
-
-int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
-{
-	(void)r, (void)n, (void)out;
-	return -EAGAIN; /* one address space for now */
-}
-
-void hal_as_destroy(struct hal_as *as)
-{
-	(void)as;
 }
 
 __noreturn void hal_exit(int status)

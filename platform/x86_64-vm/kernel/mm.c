@@ -26,7 +26,19 @@ struct range {
 static struct range ranges[64];
 static int nranges, cur;
 static uint64_t free_list, total;
-static uint64_t *pml4;
+static uint64_t *pml4;         /* the boot address space's (kernel half shared by all) */
+static uint64_t *cur_pml4;     /* the running thread's */
+static uint64_t boot_pml4_pa, cur_pml4_pa;
+
+/* An address space of a forked process: its own PML4, the kernel half
+ * copied from the boot one (whose kernel entries never change after boot). */
+struct hal_as {
+	bool used;
+	uint64_t pml4_pa;
+};
+static struct hal_as spaces[64];
+
+static bool owned(uptr va, size_t len);
 
 void frames_add(uint64_t pa, uint64_t len)
 {
@@ -71,16 +83,24 @@ void pt_init(uint64_t ram_end)
 	extern uint64_t boot_pml4[];
 
 	(void)ram_end; /* RAM above 4 GiB: not used yet */
-	pml4 = phys_to_virt((uint64_t)boot_pml4);
+	uint64_t pa;
+
+	boot_pml4_pa = cur_pml4_pa = (uint64_t)boot_pml4;
+	pml4 = cur_pml4 = phys_to_virt(boot_pml4_pa);
 	pml4[0] = 0; /* the identity map served only the jump to the higher half */
-	__asm__ volatile("mov %0, %%cr3" ::"r"((uint64_t)boot_pml4) : "memory");
+	/* the core heap's PDPT now, so every later PML4 shares it */
+	pa = frame_alloc();
+	if (!pa)
+		vm_panic("no frame for the heap's page tables");
+	pml4[(KHEAP_BASE >> 39) & 511] = pa | 0x3;
+	__asm__ volatile("mov %0, %%cr3" ::"r"(boot_pml4_pa) : "memory");
 }
 
 /* The PTE of va, making the tables on the way if create. NULL if absent
  * (or out of frames). */
-static uint64_t *pte_of(uint64_t va, bool create)
+static uint64_t *pte_in(uint64_t *top, uint64_t va, bool create)
 {
-	uint64_t *t = pml4;
+	uint64_t *t = top;
 
 	for (int shift = 39; shift > 12; shift -= 9) {
 		uint64_t *e = &t[(va >> shift) & 511];
@@ -96,6 +116,94 @@ static uint64_t *pte_of(uint64_t va, bool create)
 		t = phys_to_virt(*e & PTE_ADDR);
 	}
 	return &t[(va >> 12) & 511];
+}
+
+/* The PTE of va in the running thread's address space. */
+static uint64_t *pte_of(uint64_t va, bool create)
+{
+	return pte_in(va < DIRECT_MAP ? cur_pml4 : pml4, va, create);
+}
+
+void mm_switch(struct hal_as *as)
+{
+	uint64_t pa = as ? as->pml4_pa : boot_pml4_pa;
+
+	if (pa == cur_pml4_pa)
+		return;
+	cur_pml4_pa = pa;
+	cur_pml4 = phys_to_virt(pa);
+	__asm__ volatile("mov %0, %%cr3" ::"r"(pa) : "memory");
+}
+
+/* Frees the program half of a PML4: leaf frames, then the tables. */
+static void free_user_half(uint64_t *t, int level)
+{
+	for (int i = 0; i < (level == 4 ? 256 : 512); i++) {
+		uint64_t e = t[i];
+		if (level == 1) {
+			if (e & PTE_COMMITTED)
+				frame_free(e & PTE_ADDR);
+		} else if (e & PTE_P) {
+			free_user_half(phys_to_virt(e & PTE_ADDR), level - 1);
+			frame_free(e & PTE_ADDR);
+		}
+		t[i] = 0;
+	}
+}
+
+void hal_as_destroy(struct hal_as *as)
+{
+	if (!as || !as->used)
+		return;
+	if (cur_pml4_pa == as->pml4_pa)
+		mm_switch(NULL); /* never run on tables being freed */
+	free_user_half(phys_to_virt(as->pml4_pa), 4);
+	frame_free(as->pml4_pa);
+	as->used = false;
+}
+
+/* Copies the committed pages of [start, end) into the tables at top. */
+static int copy_range(uint64_t *top, uptr start, uptr end)
+{
+	for (uptr p = start; p < end; p += PAGE_SIZE) {
+		uint64_t *e = pte_in(cur_pml4, p, false), *d, pa;
+		if (!e || !(*e & PTE_COMMITTED))
+			continue;
+		pa = frame_alloc();
+		d = pa ? pte_in(top, p, true) : NULL;
+		if (!d) {
+			if (pa)
+				frame_free(pa);
+			return -ENOMEM;
+		}
+		memcpy(phys_to_virt(pa), phys_to_virt(*e & PTE_ADDR), PAGE_SIZE);
+		*d = pa | (*e & ~PTE_ADDR);
+	}
+	return 0;
+}
+
+int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
+{
+	struct hal_as *as = NULL;
+	uint64_t *top;
+
+	for (size_t i = 0; i < ARRAY_SIZE(spaces) && !as; i++)
+		if (!spaces[i].used)
+			as = &spaces[i];
+	if (!as || !(as->pml4_pa = frame_alloc()))
+		return -EAGAIN;
+	as->used = true;
+	top = phys_to_virt(as->pml4_pa);
+	memcpy(top + 256, pml4 + 256, 256 * sizeof(uint64_t));
+	for (size_t i = 0; i < n; i++) {
+		if (!owned(r[i].start, r[i].end - r[i].start) || r[i].start >= DIRECT_MAP ||
+		    copy_range(top, r[i].start, r[i].end) < 0) {
+			hal_as_destroy(as);
+			return -ENOMEM;
+		}
+	}
+	*out = as;
+	return 0;
 }
 
 static uint64_t leaf_flags(uint64_t va, int prot)

@@ -5,7 +5,8 @@
  * yielding, ending, or preempted in the program by the timer (10 ms slices
  * while there are other threads). When nothing is ready the CPU sleeps in
  * `hlt` until the earliest wait's end or the core's timer deadline.
- * One address space: every thread runs in the boot one.
+ * A thread runs in its process's address space (mm.c): the switch loads
+ * its page tables.
  */
 #include <nto/kernel.h>
 #include "x86.h"
@@ -19,6 +20,7 @@ struct vthread {
 	int state;
 	bool wake_pending, kick;
 	void *cookie;
+	struct hal_as *as; /* NULL: the boot address space */
 	uint64_t rsp;      /* saved kernel rsp while switched out */
 	int64_t wait_end;  /* T_WAITING: monotonic ns, or -1 */
 	uint64_t fs;
@@ -74,6 +76,7 @@ static void switch_to(int n)
 	cur = n;
 	next->state = T_RUNNING;
 	set_kernel_stack(stack_top(next));
+	mm_switch(next->as);
 	wrmsr(MSR_FS_BASE, next->fs);
 	__asm__ volatile("fxrstor64 %0" ::"m"(next->fpu));
 	switch_stack(&prev->rsp, next->rsp);
@@ -178,8 +181,6 @@ static __noreturn void first_run(void)
 
 int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tls, void *cookie)
 {
-	if (as)
-		return -EAGAIN; /* one address space for now */
 	for (int i = 0; i < MAX_THREADS; i++) {
 		struct vthread *t = &threads[i];
 		uint64_t *sp;
@@ -187,6 +188,7 @@ int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tl
 			continue;
 		memset(t, 0, offsetof(struct vthread, kstack));
 		t->cookie = cookie;
+		t->as = as;
 		t->start_regs = *regs;
 		t->fs = tls;
 		__asm__ volatile("fxsave64 %0" : "=m"(t->fpu)); /* the creator's, as clone does */

@@ -91,6 +91,9 @@ uint64_t frames_total(void);
  * direct map to ram_end. */
 void pt_init(uint64_t ram_end);
 
+/* Loads the page tables of as (NULL: the boot address space). */
+void mm_switch(struct hal_as *as);
+
 /* ---- host calls (hostcall.c) ---- */
 void hostcall_init(void);
 
