@@ -4,7 +4,7 @@
 set -eu
 
 PKGS="make gcc libc6-dev clang libclang-rt-14-dev binutils libssl-dev libcmocka-dev bzip2 \
-      musl-tools busybox-static python3 python3-pytest"
+      musl-tools busybox-static python3 python3-pytest qemu-system-x86"
 
 missing=""
 for p in $PKGS; do

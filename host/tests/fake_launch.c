@@ -61,3 +61,9 @@ int sgxsim_launch(const struct nto_launch *l)
 	fflush(stdout);
 	return code ? atoi(code) : 0;
 }
+
+int x86vm_launch(const struct nto_launch *l)
+{
+	printf("platform x86_64-vm\n");
+	return sgxsim_launch(l);
+}

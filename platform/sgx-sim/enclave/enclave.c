@@ -8,6 +8,7 @@
 #include <arch/sigframe.h>
 #include <mbedtls/sha256.h>
 #include "runtime.h"
+#include "../../common/x86_rdrand.h"
 
 #define SUD_ALLOW 0
 #define SUD_BLOCK 1
@@ -203,23 +204,7 @@ void hal_set_tls(uint64_t base)
 
 int hal_random(void *buf, size_t n)
 {
-	uint8_t *p = buf;
-
-	while (n) {
-		uint64_t v;
-		uint8_t ok;
-		int tries = 0;
-		do {
-			__asm__ volatile("rdrand %0; setc %1" : "=r"(v), "=qm"(ok));
-		} while (!ok && ++tries < 100);
-		if (!ok)
-			return -EIO;
-		size_t c = MIN(n, sizeof(v));
-		memcpy(p, &v, c);
-		p += c;
-		n -= c;
-	}
-	return 0;
+	return x86_rdrand_fill(buf, n);
 }
 
 int hal_clock_ns(int clk, int64_t *ns)

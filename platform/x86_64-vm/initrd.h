@@ -1,0 +1,23 @@
+/*
+ * x86_64-vm: the initrd the launcher hands QEMU (-initrd): one header, the
+ * measured image (nto/image.h, as on sgx-sim) and the boot records
+ * (nto/bootargs.h). The kernel checks the framing before it believes any
+ * offset; the core checks the contents. Shared by the kernel and the
+ * launcher (platform/x86_64-vm/host/).
+ */
+#ifndef X86VM_INITRD_H
+#define X86VM_INITRD_H
+
+#define X86VM_INITRD_MAGIC 0x3144524956544e4eULL /* "NNTVIRD1" */
+
+struct x86vm_initrd {
+	uint64_t magic;
+	uint64_t image_off, image_size; /* image_off is page aligned */
+	uint64_t boot_off, boot_size;
+	uint64_t mem_limit; /* bytes of RAM the program may use (--enclave-size) */
+};
+
+/* Starts the core on the initrd at [p, p+len) in the direct map. */
+__noreturn void boot_core(const uint8_t *p, uint64_t len);
+
+#endif
