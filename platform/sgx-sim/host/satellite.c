@@ -427,12 +427,28 @@ struct sat_start {
 };
 
 
+/* Maps st's slot and starts the host thread that enters the enclave there
+ * (it frees st). A satellite that cannot start a thread cannot go on. */
+static void start_host_thread(struct sat_start *st)
+{
+	pthread_attr_t at;
+	pthread_t t;
+
+	if (sgxsim_map_fixed(SGXSIM_SLOT(st->slot), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) ==
+	    MAP_FAILED)
+		_exit(125);
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	pthread_attr_setstacksize(&at, 256 * 1024);
+	if (pthread_create(&t, &at, sat_thread, st))
+		_exit(125);
+	pthread_attr_destroy(&at);
+}
+
 /* A channel for a new thread: a parked slot takes it, or a new host thread. */
 static void sat_new_thread(const struct ctl_msg *m, int fd)
 {
 	struct sat_start *st = malloc(sizeof(*st));
-	pthread_attr_t at;
-	pthread_t t;
 	int h, slot = -1;
 	bool fresh = false;
 
@@ -470,15 +486,7 @@ static void sat_new_thread(const struct ctl_msg *m, int fd)
 	}
 	*st = (struct sat_start){slot, h, {0}};
 	memcpy(st->id, m->id, 16);
-	if (sgxsim_map_fixed(SGXSIM_SLOT(slot), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) ==
-	    MAP_FAILED)
-		_exit(125);
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&at, 256 * 1024);
-	if (pthread_create(&t, &at, sat_thread, st))
-		_exit(125);
-	pthread_attr_destroy(&at);
+	start_host_thread(st);
 }
 
 static void *sat_thread(void *arg)
@@ -523,21 +531,13 @@ static void run_normally(void)
 static void sat_prestart(void)
 {
 	struct sat_start *st = malloc(sizeof(*st));
-	pthread_attr_t at;
-	pthread_t t;
 
-	if (!st || sgxsim_map_fixed(SGXSIM_SLOT(0), SGXSIM_SLOT_SIZE, PROT_READ | PROT_WRITE) ==
-			   MAP_FAILED)
+	if (!st)
 		_exit(125);
 	*st = (struct sat_start){0, -1, {0}};
 	slot_used[0] = true;
 	sgxsim_host_tid[0] = -1;
-	pthread_attr_init(&at);
-	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	pthread_attr_setstacksize(&at, 256 * 1024);
-	if (pthread_create(&t, &at, sat_thread, st))
-		_exit(125);
-	pthread_attr_destroy(&at);
+	start_host_thread(st);
 }
 
 /* A satellite: a fresh enclave, then the control loop until the leader
