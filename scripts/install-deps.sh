@@ -4,7 +4,9 @@
 set -eu
 
 PKGS="make gcc libc6-dev clang libclang-rt-14-dev binutils libssl-dev libcmocka-dev bzip2 \
-      musl-tools busybox-static python3 python3-pytest qemu-system-x86"
+      musl-tools busybox-static python3 python3-pytest qemu-system-x86 \
+      qemu-system-misc opensbi gcc-riscv64-unknown-elf gcc-riscv64-linux-gnu libc6-dev-riscv64-cross \
+      qemu-user-static"
 
 missing=""
 for p in $PKGS; do
