@@ -113,7 +113,8 @@ $(B)/sgx-sim/enclave.elf: $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) plat
 SGX_HOST_SRCS := $(wildcard platform/sgx-sim/host/*.c)
 SGX_HOST_OBJS := $(patsubst %.c,$(B)/hostobj/%.o,$(SGX_HOST_SRCS)) \
                  $(B)/hostobj/platform/sgx-sim/host/trampolines.o
-X86VM_HOST_OBJS := $(patsubst %.c,$(B)/hostobj/%.o,$(wildcard platform/x86_64-vm/host/*.c))
+X86VM_HOST_OBJS := $(patsubst %.c,$(B)/hostobj/%.o,$(wildcard platform/x86_64-vm/host/*.c) \
+                   $(wildcard platform/vm-common/host/*.c))
 
 $(B)/hostobj/%.o: %.c
 	@mkdir -p $(dir $@)

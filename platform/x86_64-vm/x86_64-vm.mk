@@ -5,7 +5,10 @@
 
 X86VM_B      := $(B)/x86_64-vm
 X86VM_CFLAGS := $(filter-out -fPIE,$(CORE_CFLAGS)) -fno-pie -mcmodel=kernel -Iplatform/x86_64-vm/kernel
-X86VM_KSRCS  := $(wildcard platform/x86_64-vm/kernel/*.c) $(wildcard platform/x86_64-vm/kernel/*.S)
+# platform/vm-common/kernel: the virtio driver, host calls, measurement and
+# boot code shared with riscv64-vm (its vm_plat.h is found through -I above).
+X86VM_KSRCS  := $(wildcard platform/x86_64-vm/kernel/*.c) $(wildcard platform/x86_64-vm/kernel/*.S) \
+                $(wildcard platform/vm-common/kernel/*.c)
 # SHA-256 from the same mbedTLS as sgx-sim: the kernel measures the image.
 X86VM_MBEDTLS_OBJS := $(X86VM_B)/mbedtls/sha256.o $(X86VM_B)/mbedtls/platform_util.o
 X86VM_OBJS   := $(patsubst %.c,$(X86VM_B)/%.o,$(CORE_SRCS)) \
@@ -24,8 +27,8 @@ $(X86VM_B)/mbedtls/%.o: $(MBEDTLS)/include/mbedtls/build_info.h \
 	$(Q)$(CC) $(filter-out -fPIE,$(MBEDTLS_CFLAGS)) -fno-pie -mcmodel=kernel \
 		-c $(MBEDTLS)/library/$*.c -o $@
 
-$(X86VM_B)/platform/x86_64-vm/kernel/measure.o: $(MBEDTLS)/include/mbedtls/build_info.h
-$(X86VM_B)/platform/x86_64-vm/kernel/measure.o: X86VM_CFLAGS += -Iplatform/sgx-sim/enclave/mbedtls/shim $(MBEDTLS_INC)
+$(X86VM_B)/platform/vm-common/kernel/measure.o: $(MBEDTLS)/include/mbedtls/build_info.h
+$(X86VM_B)/platform/vm-common/kernel/measure.o: X86VM_CFLAGS += -Iplatform/sgx-sim/enclave/mbedtls/shim $(MBEDTLS_INC)
 
 $(X86VM_B)/%.o: %.S
 	@mkdir -p $(dir $@)

@@ -6,7 +6,6 @@
  */
 #include <nto/kernel.h>
 #include "x86.h"
-#include "../initrd.h"
 
 void kmain(uint64_t start_info_pa);
 

@@ -5,6 +5,7 @@
 #include <nto/hal.h>
 #include <nto/lib.h>
 #include "layout.h"
+#include "../../vm-common/kernel/vm.h"
 
 /* What the trap stubs push (entry.S): lowest address first. The first 15
  * words have struct nto_regs' order. */
@@ -64,20 +65,9 @@ static inline void *phys_to_virt(uint64_t pa)
 #define MSR_LSTAR          0xc0000082
 #define MSR_FMASK          0xc0000084
 
-/* ---- console and exit (main.c) ---- */
-/* Prints to isa-debugcon (port 0xe9): the kernel's own diagnostics. */
-void dbg_printf(const char *fmt, ...) printf_like(1, 2);
+/* ---- console and exit (main.c; dbg_printf, vm_panic: vm-common/kernel/vm.h) ---- */
 /* Leaves QEMU through isa-debug-exit: its status is (v << 1) | 1. */
 __noreturn void vm_poweroff(int v);
-/* Prints a kernel-fault report and ends the VM with status 70. */
-__noreturn void vm_panic(const char *fmt, ...) printf_like(1, 2);
-extern bool vm_verbose;
-/* dbg_printf only with `verbose` on the kernel command line. */
-#define vlog(...)                          \
-	do {                               \
-		if (vm_verbose)            \
-			dbg_printf(__VA_ARGS__); \
-	} while (0)
 
 /* ---- physical memory and page tables (mm.c) ---- */
 /* Adds RAM [pa, pa+len) to the frame allocator. */
@@ -85,17 +75,12 @@ void frames_add(uint64_t pa, uint64_t len);
 /* A zeroed 4 KiB frame, or 0. */
 uint64_t frame_alloc(void);
 void frame_free(uint64_t pa);
-/* Bytes of RAM the allocator holds (free now, at boot). */
-uint64_t frames_total(void);
 /* Takes over the boot page tables (drops the identity map) and extends the
  * direct map to ram_end. */
 void pt_init(uint64_t ram_end);
 
 /* Loads the page tables of as (NULL: the boot address space). */
 void mm_switch(struct hal_as *as);
-
-/* ---- host calls (hostcall.c) ---- */
-void hostcall_init(void);
 
 /* ---- the local APIC timer (timer.c) ---- */
 void lapic_init(void);
@@ -120,10 +105,6 @@ bool sched_preempt(void);
 void sched_entering_core(void);
 /* The kernel stack of the running thread changed (trap.c sets rsp0). */
 void set_kernel_stack(uint64_t top);
-
-/* ---- measurement (measure.c) ---- */
-/* SHA-256 of [p, p+n) into out; false if mbedTLS failed. */
-bool vm_measure(const uint8_t *p, size_t n, uint8_t out[32]);
 
 /* ---- traps (trap.c) ---- */
 void cpu_init(void);

@@ -1,5 +1,5 @@
 /*
- * x86_64-vm: host calls over virtio-console (virtio-mmio), polled. Each
+ * The VM platforms: host calls over virtio-console (virtio-mmio), polled. Each
  * call is framed in one dedicated region (hc_shared: the virtqueues, the
  * receive buffer and the request buffer; the only memory whose bytes the
  * host ever sees, and on SEV-SNP/TDX the range converted to shared): the
@@ -8,7 +8,7 @@
  * judged. QEMU connects the console to the launcher (`-chardev stdio`).
  */
 #include <nto/kernel.h>
-#include "x86.h"
+#include "vm_plat.h"
 #include "virtio.h"
 
 static struct {

@@ -1,16 +1,13 @@
 /*
- * x86_64-vm: a minimal virtio-mmio (version 2) driver for one
- * virtio-console, polled. Both virtqueues, their rings and every data
+ * The VM platforms: a minimal virtio-mmio (version 2) driver for one
+ * virtio-console, polled. The same code on every ISA: where the transports
+ * are and how to order memory against the device come from vm_plat.h. Both virtqueues, their rings and every data
  * buffer live in the one region handed in by the caller (the shared
  * buffer): the device is never given any other guest address.
  */
 #include <nto/kernel.h>
-#include "x86.h"
+#include "vm_plat.h"
 #include "virtio.h"
-
-#define MMIO_BASE   0xfeb00000UL
-#define MMIO_STRIDE 0x200
-#define MMIO_SLOTS  32
 
 #define R_MAGIC      0x000
 #define R_VERSION    0x004
@@ -54,11 +51,6 @@ static void wr(uint32_t off, uint32_t v)
 	*(volatile uint32_t *)(mmio + off) = v;
 }
 
-static uint64_t kva_to_pa(const void *p)
-{
-	return (uint64_t)p - KERNEL_VMA;
-}
-
 static void setup_queue(uint32_t idx, struct vq *q)
 {
 	wr(R_QUEUE_SEL, idx);
@@ -81,9 +73,9 @@ static void offer(struct vq *q, void *p, uint32_t len, bool write)
 
 	r->desc[slot] = (struct vq_desc){kva_to_pa(p), len, write ? DESC_F_WRITE : 0, 0};
 	r->avail.ring[slot] = slot;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vm_dma_fence();
 	r->avail.idx++;
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	vm_dma_fence();
 	wr(R_QUEUE_NOTIFY, q->idx);
 }
 
@@ -94,8 +86,8 @@ static uint32_t take(struct vq *q)
 	uint32_t len;
 
 	while (r->used.idx == q->last_used)
-		__asm__ volatile("pause");
-	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+		vm_cpu_relax();
+	vm_dma_fence();
 	len = r->used.ring[q->last_used % VQ_SIZE].len;
 	q->last_used++;
 	return len;
@@ -103,8 +95,8 @@ static uint32_t take(struct vq *q)
 
 int virtio_console_init(struct vio_shared *sh)
 {
-	for (int i = 0; i < MMIO_SLOTS; i++) {
-		volatile uint8_t *m = phys_to_virt(MMIO_BASE + (uint64_t)i * MMIO_STRIDE);
+	for (int i = 0; i < VIRTIO_MMIO_SLOTS; i++) {
+		volatile uint8_t *m = phys_to_virt(VIRTIO_MMIO_BASE + (uint64_t)i * VIRTIO_MMIO_STRIDE);
 		if (*(volatile uint32_t *)m == 0x74726976 &&
 		    *(volatile uint32_t *)(m + R_VERSION) == 2 &&
 		    *(volatile uint32_t *)(m + R_DEVICE_ID) == DEV_CONSOLE) {

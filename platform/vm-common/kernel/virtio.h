@@ -1,6 +1,6 @@
-/* x86_64-vm: the virtio-console transport's shared structures (virtio.c). */
-#ifndef X86VM_VIRTIO_H
-#define X86VM_VIRTIO_H
+/* The VM platforms: the virtio-console transport's shared structures (virtio.c). */
+#ifndef VM_VIRTIO_H
+#define VM_VIRTIO_H
 
 #include <nto/types.h>
 
