@@ -2,7 +2,7 @@
 # Platform selection is by folder: platform/<name>/ holds each one.
 
 ARCH      ?= x86_64
-PLATFORMS := sgx-sim x86_64-vm
+PLATFORMS := sgx-sim x86_64-vm riscv64-vm
 B         := build
 Q         ?= @
 
@@ -24,7 +24,7 @@ CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Ihost -Icore/include -Icore/arch/$(ARCH)/include -MMD -MP
 
 .PHONY: all clean test demo bench deps check-core unit fuzz integration
-all: $(B)/nto $(B)/x86_64-vm/kernel.elf
+all: $(B)/nto $(B)/x86_64-vm/kernel.elf $(B)/riscv64-vm/kernel.elf
 
 # Both README commands start here: Debian packages, installed if missing.
 deps:
@@ -103,6 +103,9 @@ $(B)/sgx-sim/platform/sgx-sim/enclave/chan_crypto.o: CORE_CFLAGS += -I$(dir $(SG
 # ---- x86_64-vm: the kernel ELF (platform/x86_64-vm/x86_64-vm.mk) ----
 include platform/x86_64-vm/x86_64-vm.mk
 
+# ---- riscv64-vm: the S-mode kernel ELF (platform/riscv64-vm/riscv64-vm.mk) ----
+include platform/riscv64-vm/riscv64-vm.mk
+
 $(B)/sgx-sim/enclave.elf: $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) platform/sgx-sim/enclave.ld
 	$(CC) -nostdlib -static -no-pie -Wl,-T,platform/sgx-sim/enclave.ld -Wl,--build-id=none \
 		-Wl,-z,noexecstack -o $@ $(SGX_CORE_OBJS) $(SGX_ENCL_OBJS) $(MBEDTLS_OBJS) -lgcc
@@ -114,7 +117,7 @@ SGX_HOST_SRCS := $(wildcard platform/sgx-sim/host/*.c)
 SGX_HOST_OBJS := $(patsubst %.c,$(B)/hostobj/%.o,$(SGX_HOST_SRCS)) \
                  $(B)/hostobj/platform/sgx-sim/host/trampolines.o
 X86VM_HOST_OBJS := $(patsubst %.c,$(B)/hostobj/%.o,$(wildcard platform/x86_64-vm/host/*.c) \
-                   $(wildcard platform/vm-common/host/*.c))
+                   $(wildcard platform/riscv64-vm/host/*.c) $(wildcard platform/vm-common/host/*.c))
 
 $(B)/hostobj/%.o: %.c
 	@mkdir -p $(dir $@)

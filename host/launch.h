@@ -26,6 +26,10 @@ int sgxsim_launch(const struct nto_launch *l);
 /* Runs the program on the x86_64-vm platform (QEMU); returns nto's exit status. */
 int x86vm_launch(const struct nto_launch *l);
 
+/* Runs the program on the riscv64-vm platform (QEMU virt + OpenSBI); returns
+ * nto's exit status. */
+int rvvm_launch(const struct nto_launch *l);
+
 /* The sgx-sim zygote (nto --sgxsim-zygote, started by the launcher on the
  * first fork): forks the host processes of satellite enclaves. */
 int sgxsim_zygote_main(int fd);

@@ -93,7 +93,7 @@ static const char usage_run[] =
 	"measured root image as /bin/<name>; a #! script's interpreters are packed at their\n"
 	"own paths. Options stop at PROGRAM, so ARGS pass through untouched.\n"
 	"\n"
-	"  --platform NAME       sgx-sim (default), x86_64-vm (first increment); riscv64-vm is planned\n"
+	"  --platform NAME       sgx-sim (default), x86_64-vm, riscv64-vm (QEMU; one vCPU)\n"
 	"  --mount H:G[:ro]      host directory H at guest path G, read-only with :ro\n"
 	"  --add HOST:GUEST      also pack host file HOST into the image at GUEST\n"
 	"  --env K=V             set K in the program's environment; nothing from the\n"
@@ -377,20 +377,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 static int check_platform(const char *p)
 {
-	/* x86_64-vm is a first increment: one vCPU, TCG
-	 * (docs/platform-x86_64-vm.md). */
-	if (!strcmp(p, "sgx-sim") || !strcmp(p, "x86_64-vm"))
+	/* The VM platforms run one vCPU under TCG (docs/platform-x86_64-vm.md,
+	 * docs/platform-riscv64-vm.md). */
+	if (!strcmp(p, "sgx-sim") || !strcmp(p, "x86_64-vm") || !strcmp(p, "riscv64-vm"))
 		return 0;
-	if (!strcmp(p, "riscv64-vm"))
-		fprintf(stderr,
-			"nto: platform '%s' is planned but not built yet (available: sgx-sim, "
-			"x86_64-vm)\n",
-			p);
-	else
-		fprintf(stderr,
-			"nto: unknown platform '%s' (available: sgx-sim, x86_64-vm; planned, not "
-			"built yet: riscv64-vm)\n",
-			p);
+	fprintf(stderr, "nto: unknown platform '%s' (available: sgx-sim, x86_64-vm, riscv64-vm)\n",
+		p);
 	return EXIT_USAGE;
 }
 
@@ -873,7 +865,12 @@ static int launch(const struct opts *o, const uint8_t *img, size_t len, const ch
 			fprintf(stderr, "nto: platform %s, enclave %s\n", o->platform, size);
 		}
 		raise_nofile();
-		r = strcmp(o->platform, "x86_64-vm") ? sgxsim_launch(&l) : x86vm_launch(&l);
+		if (!strcmp(o->platform, "x86_64-vm"))
+			r = x86vm_launch(&l);
+		else if (!strcmp(o->platform, "riscv64-vm"))
+			r = rvvm_launch(&l);
+		else
+			r = sgxsim_launch(&l);
 	}
 	free(b.p);
 	hc_server_free(s);

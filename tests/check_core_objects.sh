@@ -1,8 +1,9 @@
 #!/bin/sh
 # Checks that the core stays platform-independent:
-#  - no object built from core/ (build/sgx-sim/core/) contains a system-call
-#    instruction (syscall, sysenter, int $0x80): the core reaches below only
-#    through the HAL;
+#  - no object built from core/ contains a system-call instruction: the x86-64
+#    objects (build/sgx-sim/core/) no syscall, sysenter or int $0x80, the
+#    riscv64 ones (build/riscv64-vm/core/, when built) no ecall: the core
+#    reaches below only through the HAL;
 #  - no core source has inline assembly (platform code may; the core may not);
 #  - no core source includes a libc header (<stdio.h>, <stdlib.h>, <string.h>)
 #    or a platform header or path.
@@ -10,36 +11,49 @@
 # Run from the repository root after `make` has built the sgx-sim objects.
 set -u
 B=${1:-build}
-OBJDIR=$B/sgx-sim/core
-OBJDUMP=${OBJDUMP:-objdump}
 fail=0
+total=0
 
 if [ ! -d core ]; then
 	echo "check-core: run from the repository root" >&2
 	exit 2
 fi
 
-objs=$(find "$OBJDIR" -name '*.o' 2>/dev/null | sort)
-srcs=$(find core -name '*.c' | wc -l)
-if [ -z "$objs" ]; then
-	echo "check-core: no objects in $OBJDIR (build the sgx-sim platform first: make)" >&2
-	exit 1
-fi
-nobj=$(printf '%s\n' "$objs" | wc -l)
-if [ "$nobj" -lt "$srcs" ]; then
-	echo "check-core: only $nobj objects in $OBJDIR for $srcs core sources" >&2
-	fail=1
-fi
-
-for o in $objs; do
-	hits=$("$OBJDUMP" -d --no-show-raw-insn "$o" |
-		grep -E '[[:space:]](syscall|sysenter|int[[:space:]]+\$0x80)([[:space:]]|$)')
-	if [ -n "$hits" ]; then
-		echo "check-core: $o contains a system-call instruction:"
-		printf '%s\n' "$hits" | head -5
+# check_objs DIR ARCH OBJDUMP PATTERN: every core source of ARCH has an
+# object in DIR, and none holds an instruction matching PATTERN.
+check_objs() {
+	objs=$(find "$1" -name '*.o' 2>/dev/null | sort)
+	srcs=$(find core -name '*.c' \( -path 'core/arch/*' -prune -o -print \) | wc -l)
+	srcs=$((srcs + $(find "core/arch/$2" -name '*.c' | wc -l)))
+	if [ -z "$objs" ]; then
+		echo "check-core: no objects in $1 (build the platforms first: make)" >&2
+		fail=1
+		return
+	fi
+	nobj=$(printf '%s\n' "$objs" | wc -l)
+	total=$((total + nobj))
+	if [ "$nobj" -lt "$srcs" ]; then
+		echo "check-core: only $nobj objects in $1 for $srcs core sources" >&2
 		fail=1
 	fi
-done
+	for o in $objs; do
+		hits=$("$3" -d --no-show-raw-insn "$o" | grep -E "$4")
+		if [ -n "$hits" ]; then
+			echo "check-core: $o contains a system-call instruction:"
+			printf '%s\n' "$hits" | head -5
+			fail=1
+		fi
+	done
+}
+
+check_objs "$B/sgx-sim/core" x86_64 "${OBJDUMP:-objdump}" \
+	'[[:space:]](syscall|sysenter|int[[:space:]]+\$0x80)([[:space:]]|$)'
+if [ -d "$B/riscv64-vm/core" ]; then
+	check_objs "$B/riscv64-vm/core" riscv64 "${RV_OBJDUMP:-riscv64-unknown-elf-objdump}" \
+	'[[:space:]]ecall([[:space:]]|$)'
+fi
+nobj=$total
+srcs=$(find core -name '*.c' | wc -l)
 
 asm=$(grep -rnE '__asm__|\basm[[:space:]]*\(|\basm[[:space:]]+(volatile|goto)' core --include='*.c' --include='*.h')
 if [ -n "$asm" ]; then

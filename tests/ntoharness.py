@@ -69,6 +69,53 @@ def platforms() -> list[str]:
     return [p.strip() for p in raw.split(",") if p.strip()]
 
 
+#: The ISA of each platform's programs, where it is not this host's x86-64.
+PLATFORM_ARCH = {"riscv64-vm": "riscv64"}
+#: How the native oracle runs a program of another ISA on this host
+#: (binfmt_misc is not mounted here: the emulator is named explicitly).
+NATIVE_RUNNER = {"riscv64": ["qemu-riscv64-static"]}
+#: The static C compiler of each ISA's test programs.
+STATIC_CC = {"x86_64": ["gcc", "-static"], "riscv64": ["riscv64-linux-gnu-gcc", "-static"]}
+
+
+def platform_arch(platform: str | None) -> str:
+    """The ISA of the programs platform runs (x86_64 unless PLATFORM_ARCH says)."""
+    return PLATFORM_ARCH.get(platform or "", "x86_64")
+
+
+def native_runner(platform: str | None) -> list[str]:
+    """The command prefix that runs platform's programs natively ([] on x86-64)."""
+    return list(NATIVE_RUNNER.get(platform_arch(platform), []))
+
+
+def static_cc(platform: str | None) -> list[str]:
+    """gcc -static for platform's ISA: for tests that compile a program themselves."""
+    return list(STATIC_CC[platform_arch(platform)])
+
+
+def x86_only(platform: str | None) -> str | None:
+    """Why a test that runs this host's own x86-64 binaries (Debian's busybox,
+    coreutils, python, a dynamically linked program) cannot run on platform;
+    None when it can."""
+    arch = platform_arch(platform)
+    if arch == "x86_64":
+        return None
+    return (f"runs this host's x86-64 binaries; {platform} runs {arch} programs "
+            f"(Debian 12 has no {arch} busybox; the project's own programs cover it)")
+
+
+def prog_path(progs_dir: Path, platform: str | None, libc: str, name: str
+              ) -> tuple[Path | None, str | None]:
+    """(path of test program name for platform and libc, None), or (None, why
+    there is none): progs.mk builds riscv64 programs with glibc only."""
+    arch = platform_arch(platform)
+    if arch == "x86_64":
+        return progs_dir / libc / name, None
+    if libc != "glibc":
+        return None, f"no {libc} build for {arch}: Debian 12 has no {libc} cross compiler for it"
+    return progs_dir / f"{arch}-glibc" / name, None
+
+
 def progs_build_dir() -> Path:
     """Where progs.mk put the binaries: env NTO_TEST_PROGS_DIR (default build/tests)."""
     path = Path(os.environ.get("NTO_TEST_PROGS_DIR", "build/tests"))
@@ -152,10 +199,14 @@ def run_native(
     stdin: bytes = b"",
     timeout: float = TIMEOUT,
     as_limit: int | None = None,
+    platform: str | None = None,
 ) -> Result:
-    """Run prog natively with cwd=workdir and exactly the environment env."""
+    """Run prog natively with cwd=workdir and exactly the environment env;
+    a program of another ISA than the host's (platform's) runs under its
+    user-mode emulator (native_runner)."""
     full_env = dict(BASE_ENV if env is None else env)
-    res = _run([str(prog), *args], workdir, full_env, stdin, timeout, as_limit)
+    argv = [*native_runner(platform), str(prog), *args]
+    res = _run(argv, workdir, full_env, stdin, timeout, as_limit)
     res.tree = snapshot(workdir)
     return res
 
@@ -421,6 +472,7 @@ class ProgSpec:
     stderr: bool = False
     timeout: float = TIMEOUT
     multiproc: bool = False  # needs fork/wait: pytest marker `multiproc`
+    arch: str | None = None  # the one ISA it is for (its calls exist only there)
 
 
 def _unescape(s: str) -> bytes:
@@ -463,6 +515,10 @@ def parse_spec(path: Path) -> ProgSpec:
             spec.stderr = value == "compare"
         elif key == "timeout":
             spec.timeout = float(value)
+        elif key == "arch":
+            if value not in ("x86_64", "riscv64"):
+                raise ValueError(f"{path}: unknown arch {value!r}")
+            spec.arch = value
         elif key == "multiproc":
             if value not in ("yes", "no"):
                 raise ValueError(f"{path}: multiproc must be yes or no, not {value!r}")

@@ -93,7 +93,12 @@ long syscall_dispatch(uint64_t nr, const long a[6])
 	if (g_strace && d && d->fn && strncmp(d->name, "exit", 4) == 0)
 		strace_print(d, nr, a, 0, true);
 	if (d && d->fn) {
-		ret = d->fn(a[0], a[1], a[2], a[3], a[4], a[5]);
+		long n[6];
+		/* The program may leave the upper half of a 32-bit argument as it
+		 * likes: the body sees the value its C type holds. */
+		for (int i = 0; i < 6; i++)
+			n[i] = (d->int32 & (1 << i)) ? (long)(int32_t)a[i] : a[i];
+		ret = d->fn(n[0], n[1], n[2], n[3], n[4], n[5]);
 	} else {
 		ret = -ENOSYS;
 		if (nr < sizeof(reported) * 8 && !(reported[nr / 8] & (1 << (nr % 8)))) {

@@ -52,7 +52,7 @@ expect 2 "$NTO" run --cwd relative ./prog
 expect 2 "$NTO" run --enclave-size 12Q ./prog
 expect 2 "$NTO" run --enclave-size 0 ./prog
 expect 2 "$NTO" run --add "$T/dir:/x" ./prog; has err "Is a directory"
-expect 2 "$NTO" run --platform riscv64-vm ./prog; has err "not built yet"
+expect 2 "$NTO" run --platform riscv64 ./prog; has err "riscv64-vm)"
 expect 2 "$NTO" run --platform nope ./prog; has err "available: sgx-sim"
 
 # program lookup

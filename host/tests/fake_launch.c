@@ -67,3 +67,16 @@ int x86vm_launch(const struct nto_launch *l)
 	printf("platform x86_64-vm\n");
 	return sgxsim_launch(l);
 }
+
+int rvvm_launch(const struct nto_launch *l)
+{
+	printf("platform riscv64-vm\n");
+	return sgxsim_launch(l);
+}
+
+int sgxsim_zygote_main(int fd)
+{
+	(void)fd;
+	fprintf(stderr, "fake launcher: no zygote\n");
+	return 1;
+}

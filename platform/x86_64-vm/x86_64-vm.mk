@@ -6,9 +6,11 @@
 X86VM_B      := $(B)/x86_64-vm
 X86VM_CFLAGS := $(filter-out -fPIE,$(CORE_CFLAGS)) -fno-pie -mcmodel=kernel -Iplatform/x86_64-vm/kernel
 # platform/vm-common/kernel: the virtio driver, host calls, measurement and
-# boot code shared with riscv64-vm (its vm_plat.h is found through -I above).
+# boot code shared with riscv64-vm (its vm_plat.h is found through -I above);
+# frames.c and sched.c there are riscv64-vm's for now (x86_64-vm's own
+# mm.c and sched.c hold the same logic).
 X86VM_KSRCS  := $(wildcard platform/x86_64-vm/kernel/*.c) $(wildcard platform/x86_64-vm/kernel/*.S) \
-                $(wildcard platform/vm-common/kernel/*.c)
+                $(addprefix platform/vm-common/kernel/,boot.c hostcall.c measure.c virtio.c)
 # SHA-256 from the same mbedTLS as sgx-sim: the kernel measures the image.
 X86VM_MBEDTLS_OBJS := $(X86VM_B)/mbedtls/sha256.o $(X86VM_B)/mbedtls/platform_util.o
 X86VM_OBJS   := $(patsubst %.c,$(X86VM_B)/%.o,$(CORE_SRCS)) \

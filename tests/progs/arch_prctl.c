@@ -1,4 +1,5 @@
 /* arch_prctl: ARCH_GET_FS is the thread pointer; errors. */
+//! arch: x86_64
 #include "t.h"
 #include <pthread.h>
 

@@ -25,7 +25,7 @@ int main(void)
         CHECK("mkdir over file", mkdir("f", 0755));
         CHECK("mkdir under file", mkdir("f/sub", 0755));
         CHECK("mkdir empty", mkdir("", 0755));
-        CHECK("mkdir bad pointer", syscall(SYS_mkdir, BADPTR, 0755));
+        CHECK("mkdir bad pointer", raw_mkdir(BADPTR, 0755));
         CHECK("mkdir .", mkdir(".", 0755));
         CHECK("mkdir ..", mkdir("..", 0755));
         umask(0);
@@ -56,7 +56,7 @@ int main(void)
         CHECK("rmdir d3/.", rmdir("d3/."));
         CHECK("rmdir ..", rmdir(".."));
         CHECK("rmdir empty", rmdir(""));
-        CHECK("rmdir bad pointer", syscall(SYS_rmdir, BADPTR));
+        CHECK("rmdir bad pointer", raw_rmdir(BADPTR));
         CHECK("rmdir d3/ trailing slash", rmdir("d3/"));
         mode("d3");
         CHECK("rmdir dir with only a subdir", rmdir("d1"));

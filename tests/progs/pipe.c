@@ -47,7 +47,7 @@ int main(void)
         YESNO("drained everything", drained == total);
         MUST(close(q[0]));
         CHECK("pipe2 bad flags", pipe2(q, 0x1));
-        CHECK("pipe bad pointer", syscall(SYS_pipe, BADPTR));
+        CHECK("pipe bad pointer", raw_pipe(BADPTR));
         CHECK("pipe2 bad pointer", syscall(SYS_pipe2, BADPTR, 0));
 
         /* EPIPE with SIGPIPE ignored. */

@@ -41,7 +41,7 @@ int main(void)
         FD_SET(p[0], &r);
         tv = (struct timeval){0, 30000};
         CHECK("select timeout 30ms (raw, kernel updates tv)",
-              syscall(SYS_select, p[0] + 1, &r, NULL, NULL, &tv));
+              raw_select(p[0] + 1, &r, NULL, NULL, &tv));
         SAY("  timeval after timeout: %ld.%06ld", (long)tv.tv_sec, (long)tv.tv_usec);
         YESNO("  fd cleared", !FD_ISSET(p[0], &r));
 
@@ -50,10 +50,10 @@ int main(void)
         FD_SET(60, &r); /* < 64: larger fds may lie beyond the fd table and be ignored */
         CHECK("select closed fd", select(61, &r, NULL, NULL, &(struct timeval){0, 0}));
         CHECK("select negative nfds",
-              syscall(SYS_select, -1, NULL, NULL, NULL, &(struct timeval){0, 0}));
+              raw_select(-1, NULL, NULL, NULL, &(struct timeval){0, 0}));
         CHECK("select bad timeout", select(1, NULL, NULL, NULL, &(struct timeval){0, -1}));
         CHECK("select bad fd_set pointer",
-              syscall(SYS_select, 1, BADPTR, NULL, NULL, &(struct timeval){0, 0}));
+              raw_select(1, BADPTR, NULL, NULL, &(struct timeval){0, 0}));
 
         /* pselect6 with timespec and sigmask. */
         sigset_t mask;

@@ -94,9 +94,9 @@ int main(void)
         show("fstat -1", r, &st);
         r = fstat(4242, &st);
         show("fstat 4242", r, &st);
-        CHECK("stat bad path pointer", syscall(SYS_stat, BADPTR, &st));
-        CHECK("stat bad buf pointer", syscall(SYS_stat, "s.txt", BADPTR));
+        CHECK("stat bad path pointer", raw_stat(BADPTR, &st));
+        CHECK("stat bad buf pointer", raw_stat("s.txt", BADPTR));
         CHECK("fstat bad buf pointer", syscall(SYS_fstat, 1, BADPTR));
-        CHECK("lstat bad buf pointer", syscall(SYS_lstat, "s.txt", BADPTR));
+        CHECK("lstat bad buf pointer", raw_lstat("s.txt", BADPTR));
         return 0;
 }

@@ -308,9 +308,18 @@ static char clone_stack[64 * 1024] __attribute__((aligned(16)));
 
 static long raw0(long nr)
 {
+#if defined(__x86_64__)
         long r;
         __asm__ volatile("syscall" : "=a"(r) : "a"(nr) : "rcx", "r11", "memory");
         return r;
+#elif defined(__riscv)
+        register long a0 __asm__("a0");
+        register long a7 __asm__("a7") = nr;
+        __asm__ volatile("ecall" : "=r"(a0) : "r"(a7) : "memory");
+        return a0;
+#else
+#error "raw0: no system-call instruction for this ISA"
+#endif
 }
 
 static int clone_child(void *arg)

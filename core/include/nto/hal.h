@@ -73,10 +73,12 @@ int hal_copy_from_user(void *dst, const void __user *src, size_t n);
 int hal_copy_to_user(void __user *dst, const void *src, size_t n);
 
 /* The floating-point state of the interrupted program thread, in the ISA's
- * user-visible signal-frame format (x86-64: the 512-byte FXSAVE area):
- * hal_fpu_save copies it out of the live context, hal_fpu_restore makes the
- * thread resume with it (after sanitising what the CPU would refuse). */
-#define HAL_FPU_SIZE 512
+ * user-visible signal-frame format (x86-64: the 512-byte FXSAVE area;
+ * riscv64: struct __riscv_d_ext_state, f0-f31 then fcsr): hal_fpu_save
+ * copies it out of the live context, hal_fpu_restore makes the thread
+ * resume with it (after sanitising what the CPU would refuse). The size is
+ * the ISA's (arch/abi.h). */
+#define HAL_FPU_SIZE NTO_FPU_SIZE
 void hal_fpu_save(void *dst);
 void hal_fpu_restore(const void *src);
 

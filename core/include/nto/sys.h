@@ -143,6 +143,11 @@ long sys_sched_get_priority_max(int policy);
 long sys_sched_get_priority_min(int policy);
 long sys_getcpu(unsigned __user *cpu, unsigned __user *node, void __user *cache);
 long sys_arch_prctl(int code, uptr addr);
+/* riscv64 (core/arch/riscv64/sys_arch.c): clone with the generic argument
+ * order (tls before child_tid), and the instruction-cache flush call. */
+long sys_clone_generic(unsigned long flags, uptr newsp, uptr parent_tid, uptr tls,
+		       uptr child_tid);
+long sys_riscv_flush_icache(uptr start, uptr end, unsigned long flags);
 long sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
 	       unsigned long a5);
 

@@ -12,6 +12,12 @@ struct syscall_desc {
 	syscall_fn fn;
 	const char *name;
 	const char *args;
+	/* Bit i: argument i's C type is 32 bits wide and the ISA's calling
+	 * convention wants it in canonical form (RV64: sign-extended from bit
+	 * 31, signed or not); the dispatcher narrows it, as Linux's
+	 * SYSCALL_DEFINE casts do. 0 where the callee ignores the upper half
+	 * anyway (x86-64). */
+	uint8_t int32;
 };
 
 /* The ISA's table, indexed by syscall number; holes have fn == NULL. */

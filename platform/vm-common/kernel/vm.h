@@ -36,6 +36,51 @@ extern bool vm_verbose;
 /* Bytes of RAM the frame allocator holds (free now, at boot). */
 uint64_t frames_total(void);
 
+/* ---- vm-common/kernel/frames.c (riscv64-vm; x86_64-vm has its own in mm.c) ---- */
+/* Adds RAM [pa, pa+len) to the frame allocator. */
+void frames_add(uint64_t pa, uint64_t len);
+/* A zeroed 4 KiB frame, or 0. */
+uint64_t frame_alloc(void);
+void frame_free(uint64_t pa);
+
+/* ---- vm-common/kernel/sched.c: threads on the one CPU (riscv64-vm) ---- */
+void sched_init(void);
+/* Threads started and not yet ended (the boot thread included). */
+int sched_nthreads(void);
+/* Called on a timer interrupt from the program: runs another ready thread
+ * for a while; true when the core asked to kick this one meanwhile. */
+bool sched_preempt(void);
+/* Clears this thread's pending kick (it is entering the core anyway). */
+void sched_entering_core(void);
+
+/* What sched.c needs from the platform (vm_plat.h defines struct
+ * vm_thread_arch, the per-thread CPU state kept across a switch). */
+struct vm_thread_arch;
+/* Saves the running thread's CPU state into prev and loads next's. */
+void vm_arch_switch(struct vm_thread_arch *prev, const struct vm_thread_arch *next);
+/* Readies a new thread's state: the creator's FP state, and TLS base tls
+ * (on an ISA whose TLS register is a general one, put into regs). */
+void vm_arch_thread_init(struct vm_thread_arch *a, struct nto_regs *regs, uint64_t tls);
+/* Lays out a fresh kernel stack ending at top so that switch_stack to the
+ * returned stack pointer calls entry. */
+uint64_t vm_arch_first_stack(uint64_t top, void (*entry)(void));
+/* Saves the callee-saved registers on this stack into *save_sp and
+ * resumes the stack at sp (assembly). */
+void switch_stack(uint64_t *save_sp, uint64_t sp);
+/* The kernel stack the next trap from the program uses. */
+void set_kernel_stack(uint64_t top);
+/* Loads the page tables of as (NULL: the boot address space). */
+void mm_switch(struct hal_as *as);
+/* Sleeps until an interrupt is pending (with interrupts off in the kernel). */
+void vm_idle(void);
+/* Makes the timer interrupt in delta ns (<= 0: stop), at most a time slice
+ * while there are other threads. */
+void timer_arm(int64_t delta);
+/* The monotonic clock in ns. */
+int64_t now_ns(void);
+/* The core's armed deadline (0: none). */
+int64_t timer_deadline(void);
+
 /* ---- vm-common/kernel/hostcall.c ---- */
 /* Finds the virtio-console and readies the shared host-call region. */
 void hostcall_init(void);

@@ -1,0 +1,123 @@
+/*
+ * riscv64-vm: the rest of the HAL (user copies under sstatus.SUM, FP
+ * state, TLS, randomness, clocks, exit) and the scheduler's per-thread CPU
+ * state (vm-common/kernel/sched.c).
+ */
+#include <nto/kernel.h>
+#include "vm_plat.h"
+
+#define FCSR_MASK 0xffU /* frm and fflags: the rest reads as zero */
+
+/* The core checked the range against its own map and paged it in, so the
+ * copy cannot fault; SUM lets the kernel touch U pages for its length only. */
+int hal_copy_from_user(void *dst, const void __user *src, size_t n)
+{
+	csr_set(sstatus, SSTATUS_SUM);
+	memcpy(dst, (const void *)src, n);
+	csr_clear(sstatus, SSTATUS_SUM);
+	return 0;
+}
+
+int hal_copy_to_user(void __user *dst, const void *src, size_t n)
+{
+	csr_set(sstatus, SSTATUS_SUM);
+	memcpy((void *)dst, src, n);
+	csr_clear(sstatus, SSTATUS_SUM);
+	return 0;
+}
+
+/* The kernel is built without FP, so the program's FP registers stay live
+ * in the hart between its traps. */
+void hal_fpu_save(void *dst)
+{
+	fpu_save(dst);
+}
+
+void hal_fpu_restore(const void *src)
+{
+	uint64_t fp[NTO_FPU_SIZE / 8];
+
+	memcpy(fp, src, sizeof(fp));
+	fp[32] &= FCSR_MASK;
+	fpu_restore(fp);
+}
+
+/* tp is a general register: the program's own, in its trap frame. The
+ * core calls this at execve (0, with fresh registers anyway). */
+void hal_set_tls(uint64_t base)
+{
+	(void)base;
+}
+
+void vm_arch_switch(struct vm_thread_arch *prev, const struct vm_thread_arch *next)
+{
+	fpu_save(prev->fp);
+	fpu_restore(next->fp);
+}
+
+void vm_arch_thread_init(struct vm_thread_arch *a, struct nto_regs *regs, uint64_t tls)
+{
+	fpu_save(a->fp); /* the creator's, as clone does */
+	/* CLONE_SETTLS; otherwise the core passes 0 (riscv programs set tp
+	 * themselves) and the child keeps the parent's tp. */
+	if (tls)
+		regs->tp = tls;
+}
+
+uint64_t vm_arch_first_stack(uint64_t top, void (*entry)(void))
+{
+	uint64_t *sp = (uint64_t *)(top - 112); /* switch_stack's frame: ra, s0..s11 */
+
+	memset(sp, 0, 112);
+	sp[0] = (uint64_t)entry;
+	return (uint64_t)sp;
+}
+
+/* Mixes the time CSR's low bits over many reads: QEMU virt has no RNG the
+ * kernel can reach without a driver (virtio-rng is a later step), and the
+ * host must not choose the bytes. Only as good as the timer's jitter. */
+int hal_random(void *buf, size_t n)
+{
+	uint8_t *p = buf;
+	uint64_t x = 0x9e3779b97f4a7c15ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		for (int k = 0; k < 8; k++) {
+			uint64_t t;
+			__asm__ volatile("rdtime %0" : "=r"(t));
+			x = (x ^ t) * 0xbf58476d1ce4e5b9ULL;
+			x ^= x >> 31;
+		}
+		p[i] = (uint8_t)(x >> 56);
+	}
+	return 0;
+}
+
+int hal_clock_ns(int clk, int64_t *ns)
+{
+	struct hc_msg req = {HC_MAGIC, HC_CLOCK, 0, 0, {clk, 0, 0, 0, 0}, 0, 0}, resp;
+	static uint64_t seq = 3ULL << 61;
+
+	if (clk == CLOCK_MONOTONIC) {
+		*ns = now_ns();
+		return 0;
+	}
+	req.seq = seq++;
+	if (hal_hostcall(&req, NULL, 0, &resp, NULL, 0) < 0 || resp.ret < 0)
+		return -EIO;
+	*ns = resp.ret;
+	return 0;
+}
+
+int hal_cpu_count(void)
+{
+	return 1;
+}
+
+__noreturn void hal_exit(int status)
+{
+	struct hc_msg req = {HC_MAGIC, HC_EXIT, 0, 0, {status, 0, 0, 0, 0}, 0, 0}, resp;
+
+	hal_hostcall(&req, NULL, 0, &resp, NULL, 0);
+	vm_poweroff(status & 0xff);
+}

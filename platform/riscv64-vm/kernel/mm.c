@@ -1,0 +1,261 @@
+/*
+ * riscv64-vm: Sv39 page tables and address spaces.
+ *
+ * The boot root table (entry.S) maps the kernel image and the direct map
+ * with 1 GiB leaves; pt_init drops its identity slot and makes the
+ * second-level table of the core's heap, so every later root shares the
+ * kernel half by copying slots 256..511. Program pages are 4 KiB leaves
+ * with U set. A page committed PROT_NONE keeps its frame in an invalid PTE
+ * marked PTE_COMMITTED (a bit the privileged spec leaves to software), so
+ * demand paging can turn it on later (hal_mem_protect) without losing it.
+ * RISC-V has no write-only pages: PROT_WRITE maps readable too, as Linux
+ * does.
+ */
+#include <nto/kernel.h>
+#include "rv.h"
+
+#define PTE_V 0x01UL
+#define PTE_R 0x02UL
+#define PTE_W 0x04UL
+#define PTE_X 0x08UL
+#define PTE_U 0x10UL
+#define PTE_A 0x40UL
+#define PTE_D 0x80UL
+#define PTE_COMMITTED 0x100UL /* RSW: a frame is held here */
+#define PTE_LEAF (PTE_R | PTE_W | PTE_X)
+#define PTE_PPN_SHIFT 10
+
+static uint64_t *boot_root, *cur_root;
+static uint64_t boot_root_pa, cur_root_pa;
+
+/* An address space of a forked process: its own root, the kernel half
+ * copied from the boot one (whose kernel slots never change after boot). */
+struct hal_as {
+	bool used;
+	uint64_t root_pa;
+};
+static struct hal_as spaces[64];
+
+static uint64_t pte_pa(uint64_t e)
+{
+	return (e >> PTE_PPN_SHIFT) << 12;
+}
+
+static uint64_t pte_make(uint64_t pa, uint64_t flags)
+{
+	return (pa >> 12) << PTE_PPN_SHIFT | flags;
+}
+
+static void load_satp(uint64_t root_pa)
+{
+	csr_write(satp, SATP_SV39 | (root_pa >> 12));
+	__asm__ volatile("sfence.vma zero, zero" ::: "memory");
+}
+
+static void flush_page(uint64_t va)
+{
+	__asm__ volatile("sfence.vma %0, zero" ::"r"(va) : "memory");
+}
+
+void pt_init(void)
+{
+	extern const uint64_t boot_pt_pa;
+	uint64_t pa = frame_alloc();
+
+	boot_root_pa = cur_root_pa = boot_pt_pa;
+	boot_root = cur_root = phys_to_virt(boot_root_pa);
+	boot_root[RAM_BASE >> 30] = 0; /* the identity map served only the jump up */
+	if (!pa)
+		vm_panic("no frame for the heap's page table");
+	boot_root[(KHEAP_BASE >> 30) & 511] = pte_make(pa, PTE_V);
+	load_satp(boot_root_pa);
+}
+
+/* The PTE of va in the tables at root, making the tables on the way if
+ * create. NULL if absent (or out of frames, or inside a large leaf). */
+static uint64_t *pte_in(uint64_t *root, uint64_t va, bool create)
+{
+	uint64_t *t = root;
+
+	for (int shift = 30; shift > 12; shift -= 9) {
+		uint64_t *e = &t[(va >> shift) & 511];
+		if (!(*e & PTE_V)) {
+			uint64_t pa;
+			if (!create || !(pa = frame_alloc()))
+				return NULL;
+			*e = pte_make(pa, PTE_V); /* a pointer to the next level */
+		}
+		if (*e & PTE_LEAF)
+			return NULL; /* a gigapage of the kernel's own maps */
+		t = phys_to_virt(pte_pa(*e));
+	}
+	return &t[(va >> 12) & 511];
+}
+
+/* The PTE of va in the running thread's address space. */
+static uint64_t *pte_of(uint64_t va, bool create)
+{
+	return pte_in(va < USER_MAX ? cur_root : boot_root, va, create);
+}
+
+bool mm_user_page(uint64_t va, bool write)
+{
+	uint64_t *e = va < USER_MAX ? pte_in(cur_root, va, false) : NULL;
+
+	return e && (*e & PTE_V) && (*e & PTE_U) && (*e & (write ? PTE_W : PTE_R));
+}
+
+void mm_switch(struct hal_as *as)
+{
+	uint64_t pa = as ? as->root_pa : boot_root_pa;
+
+	if (pa == cur_root_pa)
+		return;
+	cur_root_pa = pa;
+	cur_root = phys_to_virt(pa);
+	load_satp(pa);
+}
+
+/* Frees the program half of a table: leaf frames, then the tables. */
+static void free_user_half(uint64_t *t, int level)
+{
+	for (int i = 0; i < (level == 3 ? 256 : 512); i++) {
+		uint64_t e = t[i];
+		if (level == 1) {
+			if (e & PTE_COMMITTED)
+				frame_free(pte_pa(e));
+		} else if (e & PTE_V) {
+			free_user_half(phys_to_virt(pte_pa(e)), level - 1);
+			frame_free(pte_pa(e));
+		}
+		t[i] = 0;
+	}
+}
+
+void hal_as_destroy(struct hal_as *as)
+{
+	if (!as || !as->used)
+		return;
+	if (cur_root_pa == as->root_pa)
+		mm_switch(NULL); /* never run on tables being freed */
+	free_user_half(phys_to_virt(as->root_pa), 3);
+	frame_free(as->root_pa);
+	as->used = false;
+}
+
+static bool owned(uptr va, size_t len)
+{
+	if ((va | len) & (PAGE_SIZE - 1) || va + len < va)
+		return false;
+	return (va >= USER_MIN && va + len <= USER_MAX) ||
+	       (va >= KHEAP_BASE && va + len <= KHEAP_BASE + KHEAP_SIZE);
+}
+
+/* Copies the committed pages of [start, end) into the tables at root. */
+static int copy_range(uint64_t *root, uptr start, uptr end)
+{
+	for (uptr p = start; p < end; p += PAGE_SIZE) {
+		uint64_t *e = pte_in(cur_root, p, false), *d, pa;
+		if (!e || !(*e & PTE_COMMITTED))
+			continue;
+		pa = frame_alloc();
+		d = pa ? pte_in(root, p, true) : NULL;
+		if (!d) {
+			if (pa)
+				frame_free(pa);
+			return -ENOMEM;
+		}
+		memcpy(phys_to_virt(pa), phys_to_virt(pte_pa(*e)), PAGE_SIZE);
+		*d = pte_make(pa, *e & ((1UL << PTE_PPN_SHIFT) - 1));
+	}
+	return 0;
+}
+
+int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
+{
+	struct hal_as *as = NULL;
+	uint64_t *root;
+
+	for (size_t i = 0; i < ARRAY_SIZE(spaces) && !as; i++)
+		if (!spaces[i].used)
+			as = &spaces[i];
+	if (!as || !(as->root_pa = frame_alloc()))
+		return -EAGAIN;
+	as->used = true;
+	root = phys_to_virt(as->root_pa);
+	memcpy(root + 256, boot_root + 256, 256 * sizeof(uint64_t));
+	for (size_t i = 0; i < n; i++) {
+		if (!owned(r[i].start, r[i].end - r[i].start) || r[i].end > USER_MAX ||
+		    copy_range(root, r[i].start, r[i].end) < 0) {
+			hal_as_destroy(as);
+			return -ENOMEM;
+		}
+	}
+	*out = as;
+	return 0;
+}
+
+static uint64_t leaf_flags(uint64_t va, int prot)
+{
+	uint64_t f = PTE_COMMITTED | PTE_A | PTE_D;
+
+	if (prot & (PROT_READ | PROT_WRITE))
+		f |= PTE_R;
+	if (prot & PROT_WRITE)
+		f |= PTE_W;
+	if (prot & PROT_EXEC)
+		f |= PTE_X;
+	if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC))
+		f |= PTE_V;
+	if (va < USER_MAX)
+		f |= PTE_U;
+	return f;
+}
+
+/* Gives every committed page of [va, va+len) protection prot, or (release)
+ * frees its frame and clears the PTE. */
+static int set_committed(uptr va, size_t len, int prot, bool release)
+{
+	if (!owned(va, len))
+		return -EINVAL;
+	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t *e = pte_of(p, false);
+		if (!e || !(*e & PTE_COMMITTED))
+			continue;
+		if (release)
+			frame_free(pte_pa(*e));
+		*e = release ? 0 : pte_make(pte_pa(*e), leaf_flags(p, prot));
+		flush_page(p);
+	}
+	return 0;
+}
+
+int hal_mem_unmap(uptr va, size_t len)
+{
+	return set_committed(va, len, 0, true);
+}
+
+int hal_mem_protect(uptr va, size_t len, int prot)
+{
+	return set_committed(va, len, prot, false);
+}
+
+int hal_mem_map(uptr va, size_t len, int prot)
+{
+	if (!owned(va, len))
+		return -EINVAL;
+	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t *e = pte_of(p, true);
+		uint64_t pa;
+		if (e && (*e & PTE_COMMITTED)) {
+			pa = pte_pa(*e);
+			memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		} else if (!e || !(pa = frame_alloc())) {
+			hal_mem_unmap(va, p - va);
+			return -ENOMEM;
+		}
+		*e = pte_make(pa, leaf_flags(p, prot));
+		flush_page(p);
+	}
+	return 0;
+}

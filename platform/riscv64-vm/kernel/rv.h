@@ -1,0 +1,88 @@
+/* riscv64-vm: the kernel's private declarations (CSRs, SBI, boot info, memory). */
+#ifndef RVVM_RV_H
+#define RVVM_RV_H
+
+#include <nto/hal.h>
+#include <nto/lib.h>
+#include "layout.h"
+#include "../../vm-common/kernel/vm.h"
+
+/* What trap_entry saves (entry.S): the first 32 words have struct
+ * nto_regs' order (pc, x1..x31). */
+struct trapframe {
+	uint64_t regs[32];
+	uint64_t sstatus, scause, stval, pad;
+};
+
+#define csr_read(name)                                           \
+	({                                                       \
+		uint64_t v_;                                     \
+		__asm__ volatile("csrr %0, " #name : "=r"(v_)); \
+		v_;                                              \
+	})
+#define csr_write(name, v) __asm__ volatile("csrw " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
+#define csr_set(name, v)   __asm__ volatile("csrs " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
+#define csr_clear(name, v) __asm__ volatile("csrc " #name ", %0" ::"r"((uint64_t)(v)) : "memory")
+
+static inline void *phys_to_virt(uint64_t pa)
+{
+	return (void *)(pa + DIRECT_MAP);
+}
+
+static inline uint64_t kva_to_pa(const void *p)
+{
+	return (uint64_t)p - KERNEL_OFFSET;
+}
+
+/* ---- SBI (main.c) ---- */
+struct sbiret {
+	long error, value;
+};
+/* One SBI call: extension eid, function fid, arguments a0..a2. */
+struct sbiret sbi_call(long eid, long fid, long a0, long a1, long a2);
+
+/* ---- console and exit (main.c) ---- */
+/* Leaves QEMU through the sifive_test device with exit status v. */
+__noreturn void vm_poweroff(int v);
+
+/* ---- the device tree (fdt.c) ---- */
+struct fdt_info {
+	uint64_t ram_base, ram_size;
+	uint64_t initrd_start, initrd_end; /* 0, 0: none */
+	uint64_t timebase;                 /* Hz of the time CSR */
+	char bootargs[256];
+};
+/* Reads what the kernel needs from the flattened device tree at fdt (in
+ * the direct map); false if it is malformed. */
+bool fdt_parse(const void *fdt, struct fdt_info *out);
+/* The size the FDT header claims (0 if it is not an FDT). */
+uint32_t fdt_size(const void *fdt);
+
+/* ---- physical memory and page tables (mm.c, vm-common/kernel/frames.c) ---- */
+/* Drops the boot identity map and makes the tables the core's heap needs. */
+void pt_init(void);
+
+/* Whether va is a program page of the running address space the kernel
+ * may read (or write, if write) with SUM on. */
+bool mm_user_page(uint64_t va, bool write);
+
+/* ---- the timer (timer.c) ---- */
+void timer_init(uint64_t timebase_hz);
+/* Handles the timer interrupt; true if the core's deadline has passed. */
+bool timer_interrupt(void);
+
+/* ---- FP state (entry.S) ---- */
+/* Saves f0-f31 and fcsr into buf (struct __riscv_d_ext_state's layout). */
+void fpu_save(void *buf);
+/* Loads f0-f31 and fcsr from buf. */
+void fpu_restore(const void *buf);
+
+/* ---- traps (trap.c, entry.S) ---- */
+void rv_trap_user(struct trapframe *tf);
+/* A trap of the kernel itself: returns only if it was a permitted access
+ * to a program page (see trap.c), else ends the VM with a report. */
+void rv_trap_kernel(struct trapframe *tf);
+/* Returns to the program from frame tf (anywhere in kernel memory). */
+__noreturn void trap_return(struct trapframe *tf);
+
+#endif
