@@ -23,7 +23,7 @@ CORE_CFLAGS := -std=gnu11 -O2 -g $(WARN) -ffreestanding -nostdinc -isystem $(GCC
 
 HOST_CFLAGS := -std=gnu11 -O2 -g $(WARN) -Ihost -Icore/include -Icore/arch/$(ARCH)/include -MMD -MP
 
-.PHONY: all clean test demo bench deps check-core unit fuzz integration
+.PHONY: all clean test demo bench deps check-core unit fuzz integration test-riscv64
 all: $(B)/nto $(B)/x86_64-vm/kernel.elf $(B)/riscv64-vm/kernel.elf
 
 # Both README commands start here: Debian packages, installed if missing.
@@ -144,6 +144,12 @@ MULTIPROC :=
 
 integration: all test-progs
 	NTO_TEST_NO_BUILD=1 $(PYTEST) -q $(MULTIPROC) tests
+
+# The whole parameterised corpus on riscv64-vm (issue 5): the same suites
+# with the riscv64 builds of the test programs (qemu-riscv64-static and the
+# host's build as oracles; docs/platform-riscv64-vm.md). About 2 minutes.
+test-riscv64: all test-progs
+	NTO_PLATFORMS=riscv64-vm NTO_TEST_NO_BUILD=1 $(PYTEST) -q -rs $(MULTIPROC) tests
 
 # The README's test command: everything, from a fresh clone.
 test: deps

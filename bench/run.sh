@@ -9,6 +9,11 @@
 # alternating, and the best of each is kept (lowest time, highest MB/s).
 # Start latency is timed from outside by build/bench/walltime (best of 10).
 # Prints the table and writes it as markdown to build/bench/results.md.
+# The riscv64-vm column: the same programs built for riscv64
+# (build/bench/riscv64/), run under `nto run --platform riscv64-vm` (best of
+# $RUNS, each bounded by a timeout), when they and the kernel are built.
+# Its ratio to native is across ISAs and through TCG's emulation: it
+# shows the platform's own costs, not a TEE's.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,6 +29,10 @@ for f in "$NTO" "$BIN/getpid" "$BIN/openread" "$BIN/bigread" "$BIN/pwrite1" "$BI
 	"$BIN/forkwait" "$BIN/forkexec"; do
 	[ -x "$f" ] || { echo "bench: $f is missing; run 'make bench'" >&2; exit 1; }
 done
+
+RVBIN=$BIN/riscv64
+RV=""
+[ -x "$RVBIN/getpid" ] && [ -f "$(dirname "$NTO")/riscv64-vm/kernel.elf" ] && RV=1
 
 TMP=$(mktemp -d /tmp/nto-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
@@ -56,11 +65,39 @@ pair() {
 	SGX=$(awk -v mode="$mode" "$pick" "$TMP/sgx")
 }
 
-# row NAME NATIVE SGX KIND TARGET: KIND is "slow" (time: ratio sgx/native),
+# rv MODE PROG ARGS...: best of $RUNS of PROG (from build/bench/riscv64/)
+# under riscv64-vm; extra nto options go before PROG as "--opt=value"
+# words. Sets RVV ("-" when the column is not built, "n/a" on failure).
+rv() {
+	RVV="-"
+	[ -n "$RV" ] || return 0
+	m=$1
+	shift
+	: >"$TMP/rv"
+	opts=""
+	while [ "${1#--}" != "$1" ]; do
+		opts="$opts $1"
+		shift
+	done
+	prog=$1
+	shift
+	i=0
+	while [ $i -lt $RUNS ]; do
+		# shellcheck disable=SC2086
+		if v=$(timeout "${BENCH_TIMEOUT:-120}" "$NTO" run --platform riscv64-vm $opts \
+			"$RVBIN/$prog" "$@" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/rv"; else
+			echo "bench: riscv64-vm run failed: $prog $*" >>"$TMP/errors"; fi
+		i=$((i + 1))
+	done
+	RVV=$(awk -v mode="$m" 'NF { v = $1 + 0; if (!n++ || (mode == "min" ? v < b : v > b)) { b = v; s = $1 } }
+	      END { if (n) print s; else print "n/a" }' "$TMP/rv")
+}
+
+# row NAME NATIVE SGX KIND TARGET [RISCV64-VM]: KIND is "slow" (time: ratio sgx/native),
 # "thru" (throughput: sgx as % of native) or "abs" (time with an absolute
 # target on the sgx-sim figure, in the same unit). TARGET: a number or "-".
 row() {
-	awk -v name="$1" -v nat="$2" -v sgx="$3" -v kind="$4" -v tgt="$5" 'BEGIN {
+	awk -v name="$1" -v nat="$2" -v sgx="$3" -v kind="$4" -v tgt="$5" -v rvv="${6:--}" 'BEGIN {
 		ok = (nat != "fail" && sgx != "fail" && nat + 0 > 0)
 		if (nat == "fail") nat = "n/a"
 		if (sgx == "fail") sgx = "n/a"
@@ -78,7 +115,7 @@ row() {
 		else if (kind == "slow") t = "<= " tgt "x"
 		else if (kind == "thru") t = ">= " tgt "%"
 		else t = "< " tgt " ms"
-		printf "%s|%s|%s|%s|%s|%s\n", name, nat, sgx, ratio, t, met
+		printf "%s|%s|%s|%s|%s|%s|%s\n", name, nat, sgx, ratio, t, met, rvv
 	}' >>"$TMP/rows"
 }
 
@@ -90,7 +127,8 @@ echo "NTO benchmarks: native Linux vs sgx-sim ($(date -u '+%Y-%m-%d %H:%M UTC'))
 # 1. getpid: the raw cost of one trapped system call.
 echo "  getpid ..." >&2
 pair min "$BIN/getpid" 200000 -- "$NTO" run "$BIN/getpid" 200000
-row "getpid, raw syscall, 200k (ns/op)" "$NAT" "$SGX" slow 20
+rv min getpid 200000
+row "getpid, raw syscall, 200k (ns/op)" "$NAT" "$SGX" slow 20 "$RVV"
 GETPID_NAT=$NAT
 GETPID_SGX=$SGX
 
@@ -101,10 +139,12 @@ mkdir -p "$TMP/dir"
 head -c 4096 /dev/urandom >"$TMP/dir/f"
 pair min "$BIN/openread" "$TMP/dir/f" 20000 -- \
 	"$NTO" run --add "$TMP/dir/f:/data/f" "$BIN/openread" /data/f 20000
-row "open+read 4K+close, (a) file in image (ns/op)" "$NAT" "$SGX" slow -
+rv min --add="$TMP/dir/f:/data/f" openread /data/f 20000
+row "open+read 4K+close, (a) file in image (ns/op)" "$NAT" "$SGX" slow - "$RVV"
 pair min "$BIN/openread" "$TMP/dir/f" 20000 -- \
 	"$NTO" run --mount "$TMP/dir:/host" "$BIN/openread" /host/f 20000
-row "open+read 4K+close, (b) --mount host dir (ns/op)" "$NAT" "$SGX" slow -
+rv min --mount="$TMP/dir:/host" openread /host/f 20000
+row "open+read 4K+close, (b) --mount host dir (ns/op)" "$NAT" "$SGX" slow - "$RVV"
 
 # 3. Sequential read of 256 MiB in 64 KiB chunks: page cache vs image.
 echo "  256 MiB read ..." >&2
@@ -124,7 +164,9 @@ ms() { awk -v us="$1" 'BEGIN { if (us == "fail" || us == "") print "fail"; else 
 wt() { "$BIN/walltime" 10 "$@" 2>>"$TMP/errors" || echo fail; }
 NAT=$(ms "$(wt "$BIN/empty")")
 SGX=$(ms "$(wt "$NTO" run "$BIN/empty")")
-row "start: empty static program (ms, wall)" "$NAT" "$SGX" abs 20
+RVV="-"
+[ -n "$RV" ] && RVV=$(ms "$(wt "$NTO" run --platform riscv64-vm "$RVBIN/empty")")
+row "start: empty static program (ms, wall)" "$NAT" "$SGX" abs 20 "$RVV"
 BB=$(command -v busybox || true)
 if [ -n "$BB" ]; then
 	NAT=$(ms "$(wt "$BB" true)")
@@ -136,7 +178,8 @@ fi
 echo "  pwrite ..." >&2
 pair min "$BIN/pwrite1" "$TMP/dir/p" 50000 -- \
 	"$NTO" run --mount "$TMP/dir:/host" "$BIN/pwrite1" /host/p 50000
-row "1-byte pwrite, --mount host dir, 50k (ns/op)" "$NAT" "$SGX" slow -
+rv min --mount="$TMP/dir:/host" pwrite1 /host/p 50000
+row "1-byte pwrite, --mount host dir, 50k (ns/op)" "$NAT" "$SGX" slow - "$RVV"
 HC=$(awk -v pn="$NAT" -v ps="$SGX" -v gn="$GETPID_NAT" -v gs="$GETPID_SGX" 'BEGIN {
 	if (pn == "fail" || ps == "fail" || gn == "fail" || gs == "fail") print "n/a";
 	else printf "%.0f ns\n", (ps - pn) - (gs - gn) }')
@@ -144,9 +187,11 @@ HC=$(awk -v pn="$NAT" -v ps="$SGX" -v gn="$GETPID_NAT" -v gs="$GETPID_SGX" 'BEGI
 # 6. Threads (issue 3): create+join, and the one-way futex hand-off latency.
 echo "  threads ..." >&2
 pair min "$BIN/threads" 5000 -- "$NTO" run "$BIN/threads" 5000
-row "thread create+join, 5000 (ns/op)" "$NAT" "$SGX" slow -
+rv min threads 5000
+row "thread create+join, 5000 (ns/op)" "$NAT" "$SGX" slow - "$RVV"
 pair min "$BIN/futexwake" 20000 -- "$NTO" run "$BIN/futexwake" 20000
-row "futex wake hand-off, 2 threads, 20k (ns/op)" "$NAT" "$SGX" slow -
+rv min futexwake 20000
+row "futex wake hand-off, 2 threads, 20k (ns/op)" "$NAT" "$SGX" slow - "$RVV"
 
 # 7. Processes (issue 3): pipes between two processes, fork, fork + exec.
 # These fail under nto until fork lands: their rows then read "n/a". Each nto
@@ -154,14 +199,18 @@ row "futex wake hand-off, 2 threads, 20k (ns/op)" "$NAT" "$SGX" slow -
 echo "  processes ..." >&2
 T="timeout ${BENCH_TIMEOUT:-120}"
 pair min "$BIN/pipepp" 10000 -- $T "$NTO" run "$BIN/pipepp" 10000
-row "pipe ping-pong, 2 processes, 10k (us/round trip)" "$NAT" "$SGX" slow -
+rv min pipepp 10000
+row "pipe ping-pong, 2 processes, 10k (us/round trip)" "$NAT" "$SGX" slow - "$RVV"
 pair max "$BIN/pipebulk" 256 -- $T "$NTO" run "$BIN/pipebulk" 256
-row "pipe bulk, 2 processes, 256 MiB (MB/s)" "$NAT" "$SGX" thru -
+rv max pipebulk 256
+row "pipe bulk, 2 processes, 256 MiB (MB/s)" "$NAT" "$SGX" thru - "$RVV"
 pair min "$BIN/forkwait" 500 -- $T "$NTO" run "$BIN/forkwait" 500
-row "fork+exit+wait, 500 (us/op)" "$NAT" "$SGX" slow -
+rv min forkwait 500
+row "fork+exit+wait, 500 (us/op)" "$NAT" "$SGX" slow - "$RVV"
 pair min "$BIN/forkexec" "$BIN/empty" 300 -- \
 	$T "$NTO" run --add "$BIN/empty:/bin/empty" "$BIN/forkexec" /bin/empty 300
-row "fork+execve+wait of a static program, 300 (us/op)" "$NAT" "$SGX" slow -
+rv min --add="$RVBIN/empty:/bin/empty" forkexec /bin/empty 300
+row "fork+execve+wait of a static program, 300 (us/op)" "$NAT" "$SGX" slow - "$RVV"
 
 # 8. gVisor for comparison (Debian's runsc, ptrace platform: the only one that
 # works on these machines), when it is installed: the same binaries.
@@ -198,13 +247,15 @@ mkdir -p "$(dirname "$OUT")"
 	echo "- best of $RUNS runs each (start latency: best of 10); native and sgx-sim alternate in one run"
 	echo "- ${GV:-gVisor: not measured (runsc not installed)}"
 	echo
-	echo "| benchmark | native | sgx-sim | ratio | target | met? |"
-	echo "|---|---:|---:|---:|---|---|"
+	echo "| benchmark | native | sgx-sim | ratio | target | met? | riscv64-vm |"
+	echo "|---|---:|---:|---:|---|---|---:|"
 	awk -F'|' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }' "$TMP/rows"
 	echo
 	echo "Ratio: for times, sgx-sim / native (higher is slower); for MB/s, sgx-sim as a"
 	echo "percentage of native (higher is better)."
 	echo "Derived host-call round trip (pwrite extra cost minus getpid extra cost): $HC."
+	echo "riscv64-vm: the same programs built for riscv64, under QEMU's TCG (a cross-ISA"
+	echo "emulation: compare its rows with each other, not with native)."
 } >"$OUT"
 
 echo
@@ -215,7 +266,7 @@ echo "  kernel: $(uname -sr)"
 echo "  best of $RUNS runs (start latency: best of 10)"
 echo
 {
-	echo "benchmark|native|sgx-sim|ratio|target|met?"
+	echo "benchmark|native|sgx-sim|ratio|target|met?|riscv64-vm"
 	cat "$TMP/rows"
 } | awk -F'|' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
 	END { for (r = 1; r <= n; r++) { line = ""

@@ -40,9 +40,11 @@ def verbose_measurement(stderr: bytes) -> str:
 
 
 @pytest.fixture
-def prog_copy(tmp_path, progs_built):
-    """A private copy of a small static test program."""
-    src = progs_built / "glibc" / "uname"
+def prog_copy(tmp_path, progs_built, request):
+    """A private copy of a small static test program (of the ISA of the
+    test's platform, if it has one)."""
+    platform = request.getfixturevalue("platform") if "platform" in request.fixturenames else None
+    src, _ = h.prog_path(progs_built, platform, "glibc", "uname")
     dst = tmp_path / "uname"
     shutil.copy2(src, dst)
     return dst
@@ -152,6 +154,8 @@ int main(int argc, char **argv)
 def test_dynamic_program_runs(tmp_path, dirs, platform):
     """A dynamically linked program: nto packs its ld.so and libraries (as
     the host's ldd finds them) and the core loads the interpreter."""
+    if h.x86_only(platform):
+        pytest.skip(h.x86_only(platform))
     a, b = dirs
     src = tmp_path / "dyn.c"
     src.write_text(DYN_PROG)
@@ -165,6 +169,8 @@ def test_dynamic_program_runs(tmp_path, dirs, platform):
                          ids=["ls", "sort", "sha256sum", "wc"])
 def test_dynamic_coreutils(argv, dirs, platform):
     """Debian's own (dynamically linked) coreutils, unmodified."""
+    if h.x86_only(platform):
+        pytest.skip(h.x86_only(platform))
     a, b = dirs
     for d in (a, b):
         h.seed(d, {"words.txt": "pear\napple\nfig\n", "sub/x.txt": "x\n"})
@@ -195,8 +201,8 @@ def test_unknown_platform_is_a_usage_error(prog_copy):
 
 def test_strace_lists_calls_and_changes_nothing(dirs, progs_built, platform):
     a, b = dirs
-    prog = progs_built / "glibc" / "rw"
-    native = h.run_native(prog, [], a)
+    prog, _ = h.prog_path(progs_built, platform, "glibc", "rw")
+    native = h.run_native(prog, [], a, platform=platform)
     plain = h.run_nto(prog, [], b, platform)
     cmd = h.nto_command() + ["run", "--platform", platform, "--strace", str(prog)]
     r = subprocess.run(cmd, capture_output=True, timeout=30, cwd=a)
@@ -221,6 +227,8 @@ exit 3
 
 
 def test_shebang_script(tmp_path, dirs, platform):
+    if h.x86_only(platform):
+        pytest.skip(h.x86_only(platform))
     a, b = dirs
     script = tmp_path / "script.sh"
     script.write_text(SCRIPT)
@@ -234,6 +242,8 @@ def test_shebang_script(tmp_path, dirs, platform):
 
 def test_busybox_applet_via_argv0(dirs, platform):
     """busybox picks its applet from argv[0]: a symlink named 'echo' to it."""
+    if h.x86_only(platform):
+        pytest.skip(h.x86_only(platform))
     a, b = dirs
     link = a.parent / "echo"
     link.symlink_to(BUSYBOX)
@@ -247,7 +257,7 @@ def test_core_survives_a_syscall_storm(tmp_path, platform):
     program must finish and the core must not panic."""
     exe = tmp_path / "storm"
     src = Path(__file__).parent / "robust" / "syscall_storm.c"
-    subprocess.run(["gcc", "-static", "-O1", "-o", str(exe), str(src)], check=True)
+    subprocess.run(h.static_cc(platform) + ["-O1", "-o", str(exe), str(src)], check=True)
     r = nto("run", "--platform", platform, str(exe), timeout=120)
     assert r.returncode == 0, r.stderr[-2000:]
     assert b"survived" in r.stdout
@@ -255,6 +265,8 @@ def test_core_survives_a_syscall_storm(tmp_path, platform):
 
 
 def test_read_only_mount_refuses_writes(tmp_path, platform):
+    if h.x86_only(platform):
+        pytest.skip(h.x86_only(platform))
     d = tmp_path / "ro"
     d.mkdir()
     (d / "keep.txt").write_text("original\n")
@@ -290,6 +302,8 @@ PYTHON = "/usr/bin/python3.11"
 def test_python(tmp_path, platform):
     """Debian's CPython (dynamic, threads, its stdlib from a read-only
     mount): the same script natively and under nto, same output and files."""
+    if h.x86_only(platform):
+        pytest.skip(h.x86_only(platform))
     assert os.path.exists(PYTHON), "python3.11 comes with python3-pytest"
     stdlib = "/usr/lib/python3.11"
     env = {"PATH": "/bin", "HOME": "/", "LANG": "C", "PYTHONHOME": "/usr",

@@ -105,19 +105,23 @@ void sched_wake_all(void)
 	}
 }
 
+/* A thread that execve or exit_group ends (killed) leaves every wait at
+ * once, as one a signal interrupts: a poll or sleep loop would otherwise
+ * keep it, and the thread waiting for it to go, forever (glibc's pause()
+ * is ppoll on riscv64). */
 int sched_pause(int64_t ns)
 {
-	if (signal_pending_unblocked())
+	if (signal_pending_unblocked() || current->killed)
 		return -EINTR;
 	block(ns);
-	return signal_pending_unblocked() ? -EINTR : 0;
+	return signal_pending_unblocked() || current->killed ? -EINTR : 0;
 }
 
 int sched_sleep_until(int64_t deadline)
 {
 	/* A sleep can always end (time passes), so it never counts as a deadlock. */
 	for (;;) {
-		if (signal_pending_unblocked())
+		if (signal_pending_unblocked() || current->killed)
 			return -EINTR;
 		int64_t now = ktime_mono();
 		if (now >= deadline)

@@ -237,5 +237,14 @@ long sys_pselect6(int n, void __user *r, void __user *w, void __user *e,
 			return -EFAULT;
 		signal_mask_until_delivery(m);
 	}
-	return do_select(n, r, w, e, ns, NULL);
+	int64_t left = 0;
+	long ret = do_select(n, r, w, e, ns, &left);
+	if (uts && ns >= 0 && ret >= 0) {
+		/* As select: Linux writes back the time not slept (libcs hide
+		 * it; a raw call, as on ISAs without select, sees it). */
+		struct timespec ts = {left / NSEC, left % NSEC};
+		if (copy_to_user((void __user *)uts, &ts, sizeof(ts)) < 0)
+			return -EFAULT;
+	}
+	return ret;
 }

@@ -310,6 +310,11 @@ static int deadline_of(uptr utime, bool absolute, bool realtime, int64_t *deadli
 		*deadline = now + (ns - ktime_real());
 	else
 		*deadline = ns;
+	/* A deadline already past times out at once; never the "none" of -1
+	 * (a realtime one maps below 0 when the monotonic clock is young,
+	 * as riscv64-vm's, which counts from boot). */
+	if (*deadline < 0)
+		*deadline = 0;
 	return 0;
 }
 

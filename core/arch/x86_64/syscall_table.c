@@ -2,8 +2,8 @@
 #include <nto/sys.h>
 #include <nto/syscall.h>
 
-#define S(nr, name, args) [nr] = {SYSCALL_FN(sys_##name), #name, args}
-#define NOSYS(nr, name)   [nr] = {NULL, #name, ""}
+#define S(nr, name, args) [nr] = {SYSCALL_FN(sys_##name), #name, args, 0}
+#define NOSYS(nr, name)   [nr] = {NULL, #name, "", 0}
 
 const struct syscall_desc syscall_table[] = {
 	S(0, read, "fpu"),

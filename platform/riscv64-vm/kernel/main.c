@@ -35,7 +35,7 @@ struct sbiret sbi_call(long eid, long fid, long a0, long a1, long a2)
 	return (struct sbiret){r0, r1};
 }
 
-static void dbg_puts(const char *s, size_t n)
+void vm_dbg_puts(const char *s, size_t n)
 {
 	volatile uint8_t *uart = phys_to_virt(UART_PA);
 
@@ -46,24 +46,6 @@ static void dbg_puts(const char *s, size_t n)
 	}
 }
 
-static void dbg_vprintf(const char *prefix, const char *fmt, va_list ap)
-{
-	char buf[256];
-	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
-
-	dbg_puts(prefix, strlen(prefix));
-	dbg_puts(buf, MIN((size_t)n, sizeof(buf) - 1));
-}
-
-void dbg_printf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dbg_vprintf("", fmt, ap);
-	va_end(ap);
-}
-
 __noreturn void vm_poweroff(int v)
 {
 	*(volatile uint32_t *)phys_to_virt(TEST_PA) = ((uint32_t)(v & 0xffff) << 16) | TEST_FAIL;
@@ -71,33 +53,12 @@ __noreturn void vm_poweroff(int v)
 		__asm__ volatile("wfi");
 }
 
-__noreturn void vm_panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dbg_vprintf("riscv64-vm: panic: ", fmt, ap);
-	va_end(ap);
-	dbg_puts("\n", 1);
-	vm_poweroff(70);
-}
-
-static bool has_word(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (const char *p = s; *p; p++)
-		if ((p == s || p[-1] == ' ') && !strncmp(p, w, n) && (p[n] == ' ' || !p[n]))
-			return true;
-	return false;
-}
-
 /* Kernel self-tests chosen on the command line (tests/test_riscvvm.py). */
 static void selftests(void)
 {
-	if (has_word(fdt.bootargs, "selftest=ill"))
+	if (vm_has_word(fdt.bootargs, "selftest=ill"))
 		__asm__ volatile(".word 0");
-	if (has_word(fdt.bootargs, "selftest=pf"))
+	if (vm_has_word(fdt.bootargs, "selftest=pf"))
 		(void)*(volatile uint64_t *)0x1000;
 }
 
@@ -132,11 +93,11 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
 	extern char __bss_end[];
 	uint32_t fdt_len;
 
-	dbg_puts("\x1e", 1); /* DBG_START: the launcher forwards from here on */
+	vm_dbg_puts("\x1e", 1); /* DBG_START: the launcher forwards from here on */
 	if (fdt_pa >= DIRECT_SIZE || !(fdt_len = fdt_size(phys_to_virt(fdt_pa))) ||
 	    fdt_pa + fdt_len > DIRECT_SIZE || !fdt_parse(phys_to_virt(fdt_pa), &fdt))
 		vm_panic("no valid device tree at %lx", fdt_pa);
-	vm_verbose = has_word(fdt.bootargs, "verbose") || has_word(fdt.bootargs, "selftest=boot");
+	vm_verbose = vm_has_word(fdt.bootargs, "verbose") || vm_has_word(fdt.bootargs, "selftest=boot");
 	if (fdt.ram_base != RAM_BASE || fdt.ram_size < (16 << 20) || fdt.ram_size > DIRECT_SIZE ||
 	    fdt.initrd_end < fdt.initrd_start || fdt.initrd_end > fdt.ram_base + fdt.ram_size ||
 	    (fdt.initrd_start && fdt.initrd_start < kva_to_pa(__bss_end)) ||
@@ -155,7 +116,7 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
 	sched_init();
 	vlog("riscv64-vm: %lu MiB of RAM for frames\n", frames_total() >> 20);
 	selftests();
-	if (!fdt.initrd_start || has_word(fdt.bootargs, "selftest=boot")) {
+	if (!fdt.initrd_start || vm_has_word(fdt.bootargs, "selftest=boot")) {
 		vlog("riscv64-vm: no program image: boot test done\n");
 		vm_poweroff(0);
 	}

@@ -10,6 +10,12 @@
  * demand paging can turn it on later (hal_mem_protect) without losing it.
  * RISC-V has no write-only pages: PROT_WRITE maps readable too, as Linux
  * does.
+ *
+ * Program memory is demand-zero: hal_mem_map writes invalid PTEs marked
+ * PTE_ZERO that keep the wanted permission bits but hold no frame; the
+ * first touch, by the program or by the kernel's copy routines, takes a
+ * zeroed frame (mm_fill_zero). A glibc thread's 8 MiB stack so costs the
+ * pages it uses, not 2048 zeroed frames.
  */
 #include <nto/kernel.h>
 #include "rv.h"
@@ -22,6 +28,7 @@
 #define PTE_A 0x40UL
 #define PTE_D 0x80UL
 #define PTE_COMMITTED 0x100UL /* RSW: a frame is held here */
+#define PTE_ZERO 0x200UL      /* RSW: no frame yet, a zeroed one at first touch */
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 #define PTE_PPN_SHIFT 10
 
@@ -34,7 +41,7 @@ struct hal_as {
 	bool used;
 	uint64_t root_pa;
 };
-static struct hal_as spaces[64];
+static struct hal_as spaces[128]; /* as many as threads (vm-common/kernel/sched.c) */
 
 static uint64_t pte_pa(uint64_t e)
 {
@@ -156,6 +163,12 @@ static int copy_range(uint64_t *root, uptr start, uptr end)
 {
 	for (uptr p = start; p < end; p += PAGE_SIZE) {
 		uint64_t *e = pte_in(cur_root, p, false), *d, pa;
+		if (e && (*e & PTE_ZERO)) {
+			if (!(d = pte_in(root, p, true)))
+				return -ENOMEM;
+			*d = *e; /* still untouched: zero in the child too */
+			continue;
+		}
 		if (!e || !(*e & PTE_COMMITTED))
 			continue;
 		pa = frame_alloc();
@@ -212,6 +225,24 @@ static uint64_t leaf_flags(uint64_t va, int prot)
 	return f;
 }
 
+/* An untouched page of the program: invalid, no frame, the permissions it
+ * will get. The core's heap is never demand-zero (the kernel runs on it). */
+static uint64_t zero_pte(uint64_t va, int prot)
+{
+	return (leaf_flags(va, prot) & ~(PTE_V | PTE_COMMITTED)) | PTE_ZERO;
+}
+
+bool mm_fill_zero(uint64_t va)
+{
+	uint64_t *e = va < USER_MAX ? pte_in(cur_root, va, false) : NULL, pa;
+
+	if (!e || !(*e & PTE_ZERO) || !(*e & PTE_LEAF) || !(pa = frame_alloc()))
+		return false;
+	*e = pte_make(pa, (*e & ((1UL << PTE_PPN_SHIFT) - 1) & ~PTE_ZERO) | PTE_V | PTE_COMMITTED);
+	flush_page(va);
+	return true;
+}
+
 /* Gives every committed page of [va, va+len) protection prot, or (release)
  * frees its frame and clears the PTE. */
 static int set_committed(uptr va, size_t len, int prot, bool release)
@@ -220,6 +251,10 @@ static int set_committed(uptr va, size_t len, int prot, bool release)
 		return -EINVAL;
 	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
 		uint64_t *e = pte_of(p, false);
+		if (e && (*e & PTE_ZERO)) {
+			*e = release ? 0 : zero_pte(p, prot);
+			continue; /* never valid: nothing in the TLB */
+		}
 		if (!e || !(*e & PTE_COMMITTED))
 			continue;
 		if (release)
@@ -250,6 +285,9 @@ int hal_mem_map(uptr va, size_t len, int prot)
 		if (e && (*e & PTE_COMMITTED)) {
 			pa = pte_pa(*e);
 			memset(phys_to_virt(pa), 0, PAGE_SIZE);
+		} else if (e && p < USER_MAX) {
+			*e = zero_pte(p, prot); /* a frame at first touch */
+			continue;
 		} else if (!e || !(pa = frame_alloc())) {
 			hal_mem_unmap(va, p - va);
 			return -ENOMEM;

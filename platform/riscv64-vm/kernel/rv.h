@@ -41,10 +41,6 @@ struct sbiret {
 /* One SBI call: extension eid, function fid, arguments a0..a2. */
 struct sbiret sbi_call(long eid, long fid, long a0, long a1, long a2);
 
-/* ---- console and exit (main.c) ---- */
-/* Leaves QEMU through the sifive_test device with exit status v. */
-__noreturn void vm_poweroff(int v);
-
 /* ---- the device tree (fdt.c) ---- */
 struct fdt_info {
 	uint64_t ram_base, ram_size;
@@ -62,12 +58,18 @@ uint32_t fdt_size(const void *fdt);
 /* Drops the boot identity map and makes the tables the core's heap needs. */
 void pt_init(void);
 
+/* Gives the untouched (demand-zero) program page at va its zeroed frame;
+ * false if va is no such page (or no frame is left). */
+bool mm_fill_zero(uint64_t va);
 /* Whether va is a program page of the running address space the kernel
  * may read (or write, if write) with SUM on. */
 bool mm_user_page(uint64_t va, bool write);
 
 /* ---- the timer (timer.c) ---- */
 void timer_init(uint64_t timebase_hz);
+/* Makes the monotonic clock read host_ns now (once, before any wait: the
+ * time CSR counts from boot, programs expect a clock as old as the host's). */
+void timer_rebase(int64_t host_ns);
 /* Handles the timer interrupt; true if the core's deadline has passed. */
 bool timer_interrupt(void);
 

@@ -17,6 +17,7 @@
 
 static uint64_t hz;
 static int64_t deadline; /* what the core asked for; 0: none */
+static int64_t base;     /* the host's CLOCK_MONOTONIC when the time CSR read 0 */
 
 static uint64_t rdtime(void)
 {
@@ -37,7 +38,13 @@ int64_t now_ns(void)
 {
 	uint64_t t = rdtime();
 
-	return (int64_t)((t / hz) * 1000000000ULL + (t % hz) * 1000000000ULL / hz);
+	return base + (int64_t)((t / hz) * 1000000000ULL + (t % hz) * 1000000000ULL / hz);
+}
+
+void timer_rebase(int64_t host_ns)
+{
+	base = 0;
+	base = MAX(host_ns - now_ns(), 0);
 }
 
 void timer_arm(int64_t delta)

@@ -126,6 +126,9 @@ void rv_trap_user(struct trapframe *tf)
 		syscall(tf, NR_RT_SIGRETURN);
 		return;
 	}
+	if ((tf->scause == EXC_INSN_PAGE || tf->scause == EXC_LOAD_PAGE ||
+	     tf->scause == EXC_STORE_PAGE) && mm_fill_zero(tf->stval))
+		return; /* the first touch of a demand-zero page: retry */
 	sig = fault_signal(tf, &code, &addr);
 	to_regs(tf, &r);
 	core_fault(&r, sig, code, addr);
@@ -148,8 +151,11 @@ static bool user_access(const struct trapframe *tf)
 {
 	bool page = tf->scause == EXC_LOAD_PAGE || tf->scause == EXC_STORE_PAGE;
 
-	if (!page || tf->stval >= USER_MAX || (tf->sstatus & SSTATUS_SUM) ||
-	    !mm_user_page(tf->stval, tf->scause == EXC_STORE_PAGE))
+	if (!page || tf->stval >= USER_MAX)
+		return false;
+	if (mm_fill_zero(tf->stval))
+		return true; /* a copy routine's first touch of a demand-zero page */
+	if ((tf->sstatus & SSTATUS_SUM) || !mm_user_page(tf->stval, tf->scause == EXC_STORE_PAGE))
 		return false;
 	csr_set(sstatus, SSTATUS_SUM);
 	return true;

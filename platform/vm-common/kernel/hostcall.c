@@ -49,3 +49,23 @@ int hal_hostcall(const struct hc_msg *req, const void *in, size_t in_len, struct
 	*resp = r;
 	return 0;
 }
+
+int vm_host_clock(int clk, int64_t *ns)
+{
+	struct hc_msg req = {HC_MAGIC, HC_CLOCK, 0, 0, {clk, 0, 0, 0, 0}, 0, 0}, resp;
+	static uint64_t seq = 3ULL << 61;
+
+	req.seq = seq++;
+	if (hal_hostcall(&req, NULL, 0, &resp, NULL, 0) < 0 || resp.ret < 0)
+		return -EIO;
+	*ns = resp.ret;
+	return 0;
+}
+
+__noreturn void vm_host_exit(int status)
+{
+	struct hc_msg req = {HC_MAGIC, HC_EXIT, 0, 0, {status, 0, 0, 0, 0}, 0, 0}, resp;
+
+	hal_hostcall(&req, NULL, 0, &resp, NULL, 0);
+	vm_poweroff(status);
+}

@@ -7,13 +7,11 @@
  * other threads). When nothing is ready the CPU sleeps (vm_idle) until the
  * earliest wait's end or the core's timer deadline. A thread runs in its
  * process's address space: the switch loads its page tables.
- * Used by riscv64-vm; x86_64-vm's sched.c is the same logic with FXSAVE
- * and the FS base inline, to move here once its other work has landed.
  */
 #include <nto/kernel.h>
 #include "vm_plat.h"
 
-#define MAX_THREADS 64
+#define MAX_THREADS 128 /* processes and threads alive at once, the boot one included */
 #define KSTACK_SIZE (16 << 10)
 
 enum { T_FREE, T_READY, T_RUNNING, T_WAITING, T_DEAD };

@@ -21,10 +21,10 @@
 #include <nto/lib.h>
 
 /* ---- provided by each platform ---- */
-/* Prints the kernel's own diagnostics (the debug console). */
-void dbg_printf(const char *fmt, ...) printf_like(1, 2);
-/* Prints a kernel-fault report and ends the VM with status 70. */
-__noreturn void vm_panic(const char *fmt, ...) printf_like(1, 2);
+/* Writes n bytes to the debug console. */
+void vm_dbg_puts(const char *s, size_t n);
+/* Ends the VM with exit status v (as far as the machine can carry it). */
+__noreturn void vm_poweroff(int v);
 /* `verbose` (or a boot self-test) was on the kernel command line. */
 extern bool vm_verbose;
 /* dbg_printf only with `verbose` on the kernel command line. */
@@ -36,6 +36,11 @@ extern bool vm_verbose;
 /* Bytes of RAM the frame allocator holds (free now, at boot). */
 uint64_t frames_total(void);
 
+/* Reads clock clk from the host (HC_CLOCK). */
+int vm_host_clock(int clk, int64_t *ns);
+/* Tells the host the program's exit status (HC_EXIT), then powers off. */
+__noreturn void vm_host_exit(int status);
+
 /* ---- vm-common/kernel/frames.c (riscv64-vm; x86_64-vm has its own in mm.c) ---- */
 /* Adds RAM [pa, pa+len) to the frame allocator. */
 void frames_add(uint64_t pa, uint64_t len);
@@ -43,7 +48,7 @@ void frames_add(uint64_t pa, uint64_t len);
 uint64_t frame_alloc(void);
 void frame_free(uint64_t pa);
 
-/* ---- vm-common/kernel/sched.c: threads on the one CPU (riscv64-vm) ---- */
+/* ---- vm-common/kernel/sched.c: threads on the one CPU ---- */
 void sched_init(void);
 /* Threads started and not yet ended (the boot thread included). */
 int sched_nthreads(void);
@@ -80,6 +85,14 @@ void timer_arm(int64_t delta);
 int64_t now_ns(void);
 /* The core's armed deadline (0: none). */
 int64_t timer_deadline(void);
+
+/* ---- vm-common/kernel/console.c ---- */
+/* Prints the kernel's own diagnostics (the debug console). */
+void dbg_printf(const char *fmt, ...) printf_like(1, 2);
+/* Prints a kernel-fault report and ends the VM with status 70. */
+__noreturn void vm_panic(const char *fmt, ...) printf_like(1, 2);
+/* Whether the space-separated command line s holds the word w. */
+bool vm_has_word(const char *s, const char *w);
 
 /* ---- vm-common/kernel/hostcall.c ---- */
 /* Finds the virtio-console and readies the shared host-call region. */

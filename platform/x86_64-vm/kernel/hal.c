@@ -59,14 +59,7 @@ int hal_random(void *buf, size_t n)
 
 int hal_clock_ns(int clk, int64_t *ns)
 {
-	struct hc_msg req = {HC_MAGIC, HC_CLOCK, 0, 0, {clk, 0, 0, 0, 0}, 0, 0}, resp;
-	static uint64_t seq = 3ULL << 61;
-
-	req.seq = seq++;
-	if (hal_hostcall(&req, NULL, 0, &resp, NULL, 0) < 0 || resp.ret < 0)
-		return -EIO;
-	*ns = resp.ret;
-	return 0;
+	return vm_host_clock(clk, ns);
 }
 
 int hal_cpu_count(void)
@@ -76,8 +69,5 @@ int hal_cpu_count(void)
 
 __noreturn void hal_exit(int status)
 {
-	struct hc_msg req = {HC_MAGIC, HC_EXIT, 0, 0, {status, 0, 0, 0, 0}, 0, 0}, resp;
-
-	hal_hostcall(&req, NULL, 0, &resp, NULL, 0);
-	vm_poweroff(status & 0x7f);
+	vm_host_exit(status);
 }

@@ -29,64 +29,27 @@ static char cmdline[512];
 static uint8_t boot_stack[64 << 10] __attribute__((aligned(16), used));
 __asm__(".globl boot_stack_top\n.set boot_stack_top, boot_stack + 65536");
 
-static void dbg_puts(const char *s, size_t n)
+void vm_dbg_puts(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
 		outb(0xe9, (uint8_t)s[i]);
 }
 
-static void dbg_vprintf(const char *prefix, const char *fmt, va_list ap)
-{
-	char buf[256];
-	int n = kvsnprintf(buf, sizeof(buf), fmt, ap);
-
-	dbg_puts(prefix, strlen(prefix));
-	dbg_puts(buf, MIN((size_t)n, sizeof(buf) - 1));
-}
-
-void dbg_printf(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dbg_vprintf("", fmt, ap);
-	va_end(ap);
-}
-
+/* isa-debug-exit carries 7 bits; nto takes the whole status from HC_EXIT. */
 __noreturn void vm_poweroff(int v)
 {
-	outb(0xf4, (uint8_t)v);
+	outb(0xf4, (uint8_t)(v & 0x7f));
 	for (;;)
 		__asm__ volatile("cli; hlt");
 }
 
-__noreturn void vm_panic(const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	dbg_vprintf("x86_64-vm: panic: ", fmt, ap);
-	va_end(ap);
-	dbg_puts("\n", 1);
-	vm_poweroff(70);
-}
-
-static bool has_word(const char *s, const char *w)
-{
-	size_t n = strlen(w);
-
-	for (const char *p = s; *p; p++)
-		if ((p == s || p[-1] == ' ') && !strncmp(p, w, n) && (p[n] == ' ' || !p[n]))
-			return true;
-	return false;
-}
 
 /* Kernel self-tests chosen on the command line (tests/test_x86vm.py). */
 static void selftests(void)
 {
-	if (has_word(cmdline, "selftest=ud2"))
+	if (vm_has_word(cmdline, "selftest=ud2"))
 		__asm__ volatile("ud2");
-	if (has_word(cmdline, "selftest=pf"))
+	if (vm_has_word(cmdline, "selftest=pf"))
 		(void)*(volatile uint64_t *)0x1000;
 }
 
@@ -140,7 +103,7 @@ void kmain(uint64_t start_info_pa)
 		vm_panic("no PVH start info (magic %x)", si->magic);
 	if (si->cmdline_paddr)
 		kstrlcpy(cmdline, phys_to_virt(si->cmdline_paddr), sizeof(cmdline));
-	vm_verbose = has_word(cmdline, "verbose") || has_word(cmdline, "selftest=boot");
+	vm_verbose = vm_has_word(cmdline, "verbose") || vm_has_word(cmdline, "selftest=boot");
 	cpu_init();
 	sched_init();
 	vlog("x86_64-vm: NTO kernel up, long mode, higher half at %p\n", (void *)kmain);
@@ -156,7 +119,7 @@ void kmain(uint64_t start_info_pa)
 	pt_init(ram_end);
 	vlog("x86_64-vm: %lu MiB of RAM for frames\n", frames_total() >> 20);
 	selftests();
-	if (!mod_len || has_word(cmdline, "selftest=boot")) {
+	if (!mod_len || vm_has_word(cmdline, "selftest=boot")) {
 		vlog("x86_64-vm: no program image: boot test done\n");
 		vm_poweroff(0);
 	}

@@ -29,4 +29,11 @@ static inline void vm_cpu_relax(void)
 	__asm__ volatile("pause");
 }
 
+/* Per-thread CPU state the scheduler keeps (vm-common/kernel/sched.c):
+ * the FPU/SSE registers (FXSAVE) and the FS base. */
+struct vm_thread_arch {
+	uint8_t fpu[512] __attribute__((aligned(16)));
+	uint64_t fs;
+};
+
 #endif
