@@ -42,8 +42,8 @@ struct walk {
 	uint32_t struct_off, struct_end, strings_size;
 };
 
-/* Whether the name at depth 1 (a child of the root) is node, with or
- * without a unit address ("memory@80000000"). */
+/* Whether the name of a child of the root is node, with or without a
+ * unit address ("memory@80000000"). */
 static bool is_node(const char *name, const char *node)
 {
 	size_t n = strlen(node);

@@ -93,7 +93,7 @@ void kmain(uint64_t hartid, uint64_t fdt_pa)
 	extern char __bss_end[];
 	uint32_t fdt_len;
 
-	vm_dbg_puts("\x1e", 1); /* DBG_START: the launcher forwards from here on */
+	vm_dbg_puts(&(const char){DBG_START}, 1); /* the launcher forwards from here on */
 	if (fdt_pa >= DIRECT_SIZE || !(fdt_len = fdt_size(phys_to_virt(fdt_pa))) ||
 	    fdt_pa + fdt_len > DIRECT_SIZE || !fdt_parse(phys_to_virt(fdt_pa), &fdt))
 		vm_panic("no valid device tree at %lx", fdt_pa);
