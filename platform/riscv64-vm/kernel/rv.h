@@ -66,6 +66,8 @@ bool mm_fill_zero(uint64_t va);
 bool mm_user_page(uint64_t va, bool write);
 
 /* ---- the timer (timer.c) ---- */
+/* Starts the clock at the time CSR's rate timebase_hz (from the device
+ * tree), with no timer pending and the timer interrupt enabled in sie. */
 void timer_init(uint64_t timebase_hz);
 /* Makes the monotonic clock read host_ns now (once, before any wait: the
  * time CSR counts from boot, programs expect a clock as old as the host's). */
@@ -80,6 +82,8 @@ void fpu_save(void *buf);
 void fpu_restore(const void *buf);
 
 /* ---- traps (trap.c, entry.S) ---- */
+/* A trap from the program (an ecall, a fault, the timer): serves it and
+ * returns to trap_return with tf, which the core may have rewritten. */
 void rv_trap_user(struct trapframe *tf);
 /* A trap of the kernel itself: returns only if it was a permitted access
  * to a program page (see trap.c), else ends the VM with a report. */
