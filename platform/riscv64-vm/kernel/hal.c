@@ -93,21 +93,35 @@ int hal_random(void *buf, size_t n)
 	return 0;
 }
 
-/* The monotonic clock is the hart's own (based once on the host's, at the
- * core's first reading); the wall clock is the host's. */
+/* Both clocks are the hart's time CSR, each based once on the host's
+ * reading at the core's first use: they advance together, so a deadline
+ * on one converts exactly to the other (futex's CLOCK_REALTIME waits), and
+ * a reading costs no host call. The host's clock is believed once, at the
+ * start, as it was for every reading before. */
 int hal_clock_ns(int clk, int64_t *ns)
 {
-	static bool based;
+	static bool mono_based, real_based;
+	static int64_t real_off;
 	int64_t host;
 
+	/* The monotonic base first: the realtime offset is taken against it. */
+	if (!mono_based && vm_host_clock(CLOCK_MONOTONIC, &host) == 0)
+		timer_rebase(host);
+	mono_based = true;
 	if (clk == CLOCK_MONOTONIC) {
-		if (!based && vm_host_clock(CLOCK_MONOTONIC, &host) == 0)
-			timer_rebase(host);
-		based = true;
 		*ns = now_ns();
 		return 0;
 	}
-	return vm_host_clock(clk, ns);
+	if (clk != CLOCK_REALTIME)
+		return vm_host_clock(clk, ns);
+	if (!real_based) {
+		if (vm_host_clock(CLOCK_REALTIME, &host) < 0)
+			return -EIO;
+		real_off = host - now_ns();
+		real_based = true;
+	}
+	*ns = now_ns() + real_off;
+	return 0;
 }
 
 int hal_cpu_count(void)

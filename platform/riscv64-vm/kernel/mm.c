@@ -16,6 +16,13 @@
  * first touch, by the program or by the kernel's copy routines, takes a
  * zeroed frame (mm_fill_zero). A glibc thread's 8 MiB stack so costs the
  * pages it uses, not 2048 zeroed frames.
+ *
+ * Fork shares frames copy-on-write: both PTEs lose W and are marked
+ * PTE_COW (both RSW bits: a held frame and a zero page at once mean
+ * nothing else), the frame's share count goes up (frames.c), and the first
+ * write (mm_cow_fault) copies it, or, once it is no longer shared, just
+ * gives W back if the permissions have it. The mark stays on a
+ * copy-on-write page whatever hal_mem_protect makes of it.
  */
 #include <nto/kernel.h>
 #include "rv.h"
@@ -29,6 +36,10 @@
 #define PTE_D 0x80UL
 #define PTE_COMMITTED 0x100UL /* RSW: a frame is held here */
 #define PTE_ZERO 0x200UL      /* RSW: no frame yet, a zeroed one at first touch */
+#define PTE_COW (PTE_COMMITTED | PTE_ZERO) /* RSW: shared, copy at the first write */
+/* G, which program PTEs do not otherwise use: a copy-on-write page wants W.
+ * Harmless as a global hint: every satp switch flushes the whole TLB. */
+#define PTE_WANT_W 0x20UL
 #define PTE_LEAF (PTE_R | PTE_W | PTE_X)
 #define PTE_PPN_SHIFT 10
 
@@ -51,6 +62,18 @@ static uint64_t pte_pa(uint64_t e)
 static uint64_t pte_make(uint64_t pa, uint64_t flags)
 {
 	return (pa >> 12) << PTE_PPN_SHIFT | flags;
+}
+
+static bool is_cow(uint64_t e)
+{
+	return (e & PTE_COW) == PTE_COW;
+}
+
+/* A program leaf with flags f made copy-on-write: no W, the wish for it
+ * kept in PTE_WANT_W. */
+static uint64_t cow_flags(uint64_t f)
+{
+	return (f & ~(PTE_W | PTE_WANT_W)) | PTE_COW | ((f & PTE_W) ? PTE_WANT_W : 0);
 }
 
 static void load_satp(uint64_t root_pa)
@@ -163,7 +186,7 @@ static int copy_range(uint64_t *root, uptr start, uptr end)
 {
 	for (uptr p = start; p < end; p += PAGE_SIZE) {
 		uint64_t *e = pte_in(cur_root, p, false), *d, pa;
-		if (e && (*e & PTE_ZERO)) {
+		if (e && (*e & PTE_COW) == PTE_ZERO) {
 			if (!(d = pte_in(root, p, true)))
 				return -ENOMEM;
 			*d = *e; /* still untouched: zero in the child too */
@@ -171,15 +194,21 @@ static int copy_range(uint64_t *root, uptr start, uptr end)
 		}
 		if (!e || !(*e & PTE_COMMITTED))
 			continue;
-		pa = frame_alloc();
-		d = pa ? pte_in(root, p, true) : NULL;
-		if (!d) {
-			if (pa)
-				frame_free(pa);
+		if (!(d = pte_in(root, p, true)))
 			return -ENOMEM;
+		pa = pte_pa(*e);
+		if (frame_share(pa)) {
+			if (!is_cow(*e))
+				*e = pte_make(pa, cow_flags(*e & ((1UL << PTE_PPN_SHIFT) - 1)));
+			*d = *e;
+			continue;
 		}
-		memcpy(phys_to_virt(pa), phys_to_virt(pte_pa(*e)), PAGE_SIZE);
-		*d = pte_make(pa, *e & ((1UL << PTE_PPN_SHIFT) - 1));
+		/* too many owners to count: a copy of its own */
+		uint64_t copy = frame_alloc();
+		if (!copy)
+			return -ENOMEM;
+		memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+		*d = pte_make(copy, *e & ((1UL << PTE_PPN_SHIFT) - 1));
 	}
 	return 0;
 }
@@ -204,6 +233,7 @@ int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
 			return -ENOMEM;
 		}
 	}
+	__asm__ volatile("sfence.vma zero, zero" ::: "memory"); /* the parent's W went */
 	*out = as;
 	return 0;
 }
@@ -236,9 +266,29 @@ bool mm_fill_zero(uint64_t va)
 {
 	uint64_t *e = va < USER_MAX ? pte_in(cur_root, va, false) : NULL, pa;
 
-	if (!e || !(*e & PTE_ZERO) || !(*e & PTE_LEAF) || !(pa = frame_alloc()))
+	if (!e || (*e & PTE_COW) != PTE_ZERO || !(*e & PTE_LEAF) || !(pa = frame_alloc()))
 		return false;
 	*e = pte_make(pa, (*e & ((1UL << PTE_PPN_SHIFT) - 1) & ~PTE_ZERO) | PTE_V | PTE_COMMITTED);
+	flush_page(va);
+	return true;
+}
+
+bool mm_cow_fault(uint64_t va)
+{
+	uint64_t *e = va < USER_MAX ? pte_in(cur_root, va, false) : NULL, pa, f, copy;
+
+	if (!e || !is_cow(*e) || !(*e & PTE_V) || !(*e & PTE_WANT_W))
+		return false;
+	pa = pte_pa(*e);
+	f = (*e & ((1UL << PTE_PPN_SHIFT) - 1) & ~(PTE_COW | PTE_WANT_W)) | PTE_COMMITTED | PTE_W;
+	if (frame_shared(pa)) {
+		if (!(copy = frame_alloc()))
+			return false;
+		memcpy(phys_to_virt(copy), phys_to_virt(pa), PAGE_SIZE);
+		frame_free(pa); /* one share fewer */
+		pa = copy;
+	}
+	*e = pte_make(pa, f);
 	flush_page(va);
 	return true;
 }
@@ -251,7 +301,7 @@ static int set_committed(uptr va, size_t len, int prot, bool release)
 		return -EINVAL;
 	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
 		uint64_t *e = pte_of(p, false);
-		if (e && (*e & PTE_ZERO)) {
+		if (e && (*e & PTE_COW) == PTE_ZERO) {
 			*e = release ? 0 : zero_pte(p, prot);
 			continue; /* never valid: nothing in the TLB */
 		}
@@ -259,7 +309,8 @@ static int set_committed(uptr va, size_t len, int prot, bool release)
 			continue;
 		if (release)
 			frame_free(pte_pa(*e));
-		*e = release ? 0 : pte_make(pte_pa(*e), leaf_flags(p, prot));
+		uint64_t f = leaf_flags(p, prot);
+		*e = release ? 0 : pte_make(pte_pa(*e), is_cow(*e) ? cow_flags(f) : f);
 		flush_page(p);
 	}
 	return 0;
@@ -282,7 +333,12 @@ int hal_mem_map(uptr va, size_t len, int prot)
 	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
 		uint64_t *e = pte_of(p, true);
 		uint64_t pa;
-		if (e && (*e & PTE_COMMITTED)) {
+		if (e && is_cow(*e)) {
+			frame_free(pte_pa(*e)); /* the other owners keep it */
+			*e = zero_pte(p, prot);
+			flush_page(p);
+			continue;
+		} else if (e && (*e & PTE_COMMITTED)) {
 			pa = pte_pa(*e);
 			memset(phys_to_virt(pa), 0, PAGE_SIZE);
 		} else if (e && p < USER_MAX) {

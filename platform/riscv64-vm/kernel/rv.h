@@ -61,6 +61,10 @@ void pt_init(void);
 /* Gives the untouched (demand-zero) program page at va its zeroed frame;
  * false if va is no such page (or no frame is left). */
 bool mm_fill_zero(uint64_t va);
+/* Resolves a write to the copy-on-write program page at va (a copy of the
+ * shared frame, or W back on the last owner's); false if va is no such
+ * page whose permissions allow writing (or no frame is left). */
+bool mm_cow_fault(uint64_t va);
 /* Whether va is a program page of the running address space the kernel
  * may read (or write, if write) with SUM on. */
 bool mm_user_page(uint64_t va, bool write);

@@ -129,6 +129,8 @@ void rv_trap_user(struct trapframe *tf)
 	if ((tf->scause == EXC_INSN_PAGE || tf->scause == EXC_LOAD_PAGE ||
 	     tf->scause == EXC_STORE_PAGE) && mm_fill_zero(tf->stval))
 		return; /* the first touch of a demand-zero page: retry */
+	if (tf->scause == EXC_STORE_PAGE && mm_cow_fault(tf->stval))
+		return; /* the first write to a copy-on-write page: retry */
 	sig = fault_signal(tf, &code, &addr);
 	to_regs(tf, &r);
 	core_fault(&r, sig, code, addr);
@@ -155,6 +157,8 @@ static bool user_access(const struct trapframe *tf)
 		return false;
 	if (mm_fill_zero(tf->stval))
 		return true; /* a copy routine's first touch of a demand-zero page */
+	if (tf->scause == EXC_STORE_PAGE && mm_cow_fault(tf->stval))
+		return true; /* its first write to a copy-on-write page */
 	if ((tf->sstatus & SSTATUS_SUM) || !mm_user_page(tf->stval, tf->scause == EXC_STORE_PAGE))
 		return false;
 	csr_set(sstatus, SSTATUS_SUM);

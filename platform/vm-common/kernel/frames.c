@@ -2,9 +2,10 @@
  * The VM platforms: physical frames. RAM ranges from the boot information
  * (the device tree, the PVH memory map) are handed out by a bump pointer,
  * and freed frames go on a list threaded through the frames themselves
- * (reached through the direct map). Used by riscv64-vm; x86_64-vm keeps
- * its own copy in its mm.c until its copy-on-write work (which counts
- * sharers per frame) lands here too.
+ * (reached through the direct map). A frame that copy-on-write fork shares
+ * counts its extra owners, so frame_free only drops a share until the last
+ * owner lets it go. Used by riscv64-vm; x86_64-vm keeps its own copy in its
+ * mm.c until its own copy-on-write work lands here too.
  */
 #include <nto/kernel.h>
 #include "vm_plat.h"
@@ -15,6 +16,11 @@ struct range {
 static struct range ranges[64];
 static int nranges, cur;
 static uint64_t free_list, total;
+
+/* Extra owners of each frame below 4 GiB (all RAM the VMs use: their
+ * direct maps end there): 0 for a frame with one owner. */
+#define SHARE_FRAMES (1UL << 20)
+static uint16_t share[SHARE_FRAMES];
 
 void frames_add(uint64_t pa, uint64_t len)
 {
@@ -50,6 +56,23 @@ uint64_t frame_alloc(void)
 
 void frame_free(uint64_t pa)
 {
+	if ((pa >> 12) < SHARE_FRAMES && share[pa >> 12]) {
+		share[pa >> 12]--; /* another address space still maps it */
+		return;
+	}
 	*(uint64_t *)phys_to_virt(pa) = free_list;
 	free_list = pa;
+}
+
+bool frame_share(uint64_t pa)
+{
+	if ((pa >> 12) >= SHARE_FRAMES || share[pa >> 12] == UINT16_MAX)
+		return false;
+	share[pa >> 12]++;
+	return true;
+}
+
+bool frame_shared(uint64_t pa)
+{
+	return (pa >> 12) < SHARE_FRAMES && share[pa >> 12];
 }

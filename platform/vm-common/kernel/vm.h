@@ -46,7 +46,13 @@ __noreturn void vm_host_exit(int status);
 void frames_add(uint64_t pa, uint64_t len);
 /* A zeroed 4 KiB frame, or 0. */
 uint64_t frame_alloc(void);
+/* Lets go of frame pa: frees it, or drops one share of a shared one. */
 void frame_free(uint64_t pa);
+/* Gives frame pa one more owner (copy-on-write); false if it cannot count
+ * more (the caller copies instead). */
+bool frame_share(uint64_t pa);
+/* Whether frame pa has more than one owner. */
+bool frame_shared(uint64_t pa);
 
 /* ---- vm-common/kernel/sched.c: threads on the one CPU ---- */
 void sched_init(void);
