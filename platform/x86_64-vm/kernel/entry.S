@@ -204,6 +204,28 @@ enter_frame:
 	mov %rdi, %rsp
 	jmp trap_return
 
+/* long user_copy(void *dst, const void *src, size_t n): the one place the
+ * kernel touches program memory (hal_copy_*_user). With SMAP on, the
+ * access is allowed only between stac and clac. A fault at
+ * user_copy_insn that mm_fault cannot resolve resumes at user_copy_fixup
+ * (trap.c): the copy returns -EFAULT instead of the kernel faulting. */
+	.globl user_copy, user_copy_insn, user_copy_fixup
+user_copy:
+	cmpb $0, smap_on(%rip)
+	je 1f
+	stac
+1:	mov %rdx, %rcx
+user_copy_insn:
+	rep movsb
+	xor %eax, %eax
+2:	cmpb $0, smap_on(%rip)
+	je 3f
+	clac
+3:	ret
+user_copy_fixup:
+	mov $-14, %rax                   /* -EFAULT */
+	jmp 2b
+
 /* void switch_stack(uint64_t *save_rsp, uint64_t rsp): saves the callee-saved
  * registers on this stack, parks it, and resumes the one at rsp (sched.c). */
 	.globl switch_stack

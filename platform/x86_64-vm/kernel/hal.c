@@ -9,16 +9,14 @@
 
 int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 {
-	/* No SMAP yet: the core checked the range against its map and paged
-	 * it in, so a plain copy cannot fault. */
-	memcpy(dst, (const void *)src, n);
-	return 0;
+	/* The core checked the range against its map; a fault anyway (a
+	 * frame the TEE could not give) makes the copy fail, not the kernel. */
+	return (int)user_copy(dst, (const void *)src, n);
 }
 
 int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 {
-	memcpy((void *)dst, src, n);
-	return 0;
+	return (int)user_copy((void *)dst, src, n);
 }
 
 /* The kernel is built without vector registers, so the program's FPU/SSE
@@ -56,18 +54,6 @@ void hal_set_tls(uint64_t base)
 int hal_random(void *buf, size_t n)
 {
 	return x86_rdrand_fill(buf, n);
-}
-
-int hal_clock_ns(int clk, int64_t *ns)
-{
-	struct hc_msg req = {HC_MAGIC, HC_CLOCK, 0, 0, {clk, 0, 0, 0, 0}, 0, 0}, resp;
-	static uint64_t seq = 3ULL << 61;
-
-	req.seq = seq++;
-	if (hal_hostcall(&req, NULL, 0, &resp, NULL, 0) < 0 || resp.ret < 0)
-		return -EIO;
-	*ns = resp.ret;
-	return 0;
 }
 
 int hal_cpu_count(void)

@@ -11,7 +11,7 @@
 #include <nto/kernel.h>
 #include "x86.h"
 
-#define MAX_THREADS 64
+#define MAX_THREADS 256 /* as many as sgx-sim's leader slots */
 #define KSTACK_SIZE (16 << 10)
 
 enum { T_FREE, T_READY, T_RUNNING, T_WAITING, T_DEAD };

@@ -91,6 +91,12 @@ uint64_t frames_total(void);
  * direct map to ram_end. */
 void pt_init(uint64_t ram_end);
 
+/* Resolves a page fault at program address va that is the kernel's to
+ * serve: a demand-zero page's first touch, or a write to a copy-on-write
+ * page. 1 if resolved (retry the access), 0 if it is a real fault, -ENOMEM
+ * if no frame is left. */
+int mm_fault(uint64_t va, bool write);
+
 /* Loads the page tables of as (NULL: the boot address space). */
 void mm_switch(struct hal_as *as);
 
@@ -130,5 +136,12 @@ void cpu_init(void);
 void x86_trap(struct trapframe *tf);
 void x86_syscall(struct trapframe *tf);
 __noreturn void enter_frame(struct trapframe *tf);
+/* Copies n bytes between kernel and program memory (entry.S): 0, or
+ * -EFAULT if a program page faults and mm_fault cannot resolve it. */
+long user_copy(void *dst, const void *src, size_t n);
+/* The fault-able instruction of user_copy and where its faults resume. */
+extern char user_copy_insn[], user_copy_fixup[];
+/* Set when CR4.SMAP is on: user_copy brackets its access with stac/clac. */
+extern uint8_t smap_on;
 
 #endif
