@@ -121,7 +121,7 @@ static __attribute__((noreturn)) void exec_qemu(const struct nto_launch *l, cons
 	snprintf(mem, sizeof(mem), "%lluM", (unsigned long long)(mib > 3000 ? 3000 : mib));
 	if (dup2(to_guest, 0) < 0 || dup2(from_guest, 1) < 0)
 		_exit(127);
-	const char *argv[] = {"qemu-system-x86_64", "-machine", "microvm", "-accel", "tcg",
+	const char *argv[] = {"qemu-system-x86_64", "-machine", "microvm", "-accel", vm_accel(l->accel),
 			      "-cpu", "max", "-m", mem, "-no-reboot", "-nodefaults",
 			      "-display", "none", "-kernel", kernel, "-initrd", initrd,
 			      "-append", l->verbose ? "verbose" : "quiet",
@@ -177,6 +177,8 @@ int x86vm_launch(const struct nto_launch *l)
 		fprintf(stderr, "nto: x86_64-vm kernel %s: %s\n", kernel, strerror(errno));
 		return EXIT_VM_FAILED;
 	}
+	if (l->verbose)
+		fprintf(stderr, "nto: x86_64-vm under QEMU, accelerator %s\n", vm_accel(l->accel));
 	initrd = make_initrd(l);
 	if (initrd < 0 || pipe2(to_guest, O_CLOEXEC) < 0 || pipe2(from_guest, O_CLOEXEC) < 0 ||
 	    pipe2(dbg, O_CLOEXEC) < 0) {
