@@ -1,10 +1,11 @@
 #!/bin/sh
-# NTO benchmarks: native Linux vs sgx-sim, measured in the same run.
+# NTO benchmarks: native Linux vs sgx-sim and x86_64-vm, measured in the same run.
 # Usage (from the repository root): make bench   (or: sh bench/run.sh after
 # building build/nto and build/bench/*). Not part of the test suite.
 #
 # Each benchmark program times its own loop (CLOCK_MONOTONIC) and prints one
-# number. A program that fails (or runs past its time limit) shows "n/a" in
+# number; under x86_64-vm that clock is the guest's (the TSC, calibrated
+# against the host's clock). A program that fails (or runs past its time limit) shows "n/a" in
 # the table, with the reason under "errors:", and the run goes on. Every program runs 3 times natively and 3 times under `nto run`,
 # alternating, and the best of each is kept (lowest time, highest MB/s).
 # Start latency is timed from outside by build/bench/walltime (best of 10).
@@ -29,8 +30,15 @@ TMP=$(mktemp -d /tmp/nto-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM HUP
 
-# pair MODE NATIVE_CMD -- NTO_CMD: best of $RUNS for each, native and NTO
-# runs alternating so that machine noise hits both alike. Sets NAT and SGX.
+# The x86_64-vm column: QEMU's accelerator as `nto run` picks it (KVM only
+# with /dev/kvm and hardware VMX/SVM; see host/accel.c).
+VMPLAT=x86_64-vm
+VMACCEL=TCG
+if [ -r /dev/kvm ] && grep -qw -e vmx -e svm /proc/cpuinfo; then VMACCEL=KVM; fi
+
+# pair MODE NATIVE_CMD -- NTO_CMD: best of $RUNS for each of native, NTO on
+# sgx-sim and NTO on x86_64-vm (NTO_CMD with --platform after `run`), runs
+# alternating so that machine noise hits all alike. Sets NAT, SGX and VM.
 pair() {
 	mode=$1
 	shift
@@ -40,28 +48,45 @@ pair() {
 		shift
 	done
 	shift
+	nto_cmd=""
+	vm_cmd=""
+	for a in "$@"; do
+		nto_cmd="$nto_cmd '$a'"
+		vm_cmd="$vm_cmd '$a'"
+		[ "$a" = run ] && vm_cmd="$vm_cmd --platform $VMPLAT"
+	done
 	: >"$TMP/nat"
 	: >"$TMP/sgx"
+	: >"$TMP/vm"
 	i=0
 	while [ $i -lt $RUNS ]; do
 		if v=$(eval "$nat_cmd" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/nat"; else
 			echo "bench: native run failed:$nat_cmd" >>"$TMP/errors"; fi
-		if v=$("$@" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/sgx"; else
-			echo "bench: sgx-sim run failed: $*" >>"$TMP/errors"; fi
+		if v=$(eval "$nto_cmd" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/sgx"; else
+			echo "bench: sgx-sim run failed:$nto_cmd" >>"$TMP/errors"; fi
+		if v=$(eval "$vm_cmd" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/vm"; else
+			echo "bench: $VMPLAT run failed:$vm_cmd" >>"$TMP/errors"; fi
 		i=$((i + 1))
 	done
 	pick='NF { v = $1 + 0; if (!n++ || (mode == "min" ? v < b : v > b)) { b = v; s = $1 } }
 	      END { if (n) print s; else print "fail" }'
 	NAT=$(awk -v mode="$mode" "$pick" "$TMP/nat")
 	SGX=$(awk -v mode="$mode" "$pick" "$TMP/sgx")
+	VM=$(awk -v mode="$mode" "$pick" "$TMP/vm")
 }
 
-# row NAME NATIVE SGX KIND TARGET: KIND is "slow" (time: ratio sgx/native),
+# row NAME NATIVE SGX KIND TARGET [VM]: KIND is "slow" (time: ratio sgx/native),
 # "thru" (throughput: sgx as % of native) or "abs" (time with an absolute
 # target on the sgx-sim figure, in the same unit). TARGET: a number or "-".
+# VM (default $VM): the x86_64-vm figure, with its own ratio to native.
 row() {
-	awk -v name="$1" -v nat="$2" -v sgx="$3" -v kind="$4" -v tgt="$5" 'BEGIN {
+	awk -v name="$1" -v nat="$2" -v sgx="$3" -v kind="$4" -v tgt="$5" -v vm="${6:-$VM}" 'BEGIN {
 		ok = (nat != "fail" && sgx != "fail" && nat + 0 > 0)
+		vok = (nat != "fail" && vm != "fail" && nat + 0 > 0)
+		if (!vok) vratio = "n/a"
+		else if (kind == "thru") vratio = sprintf("%.0f%%", 100 * vm / nat)
+		else vratio = sprintf("%.1fx", vm / nat)
+		if (vm == "fail") vm = "n/a"
 		if (nat == "fail") nat = "n/a"
 		if (sgx == "fail") sgx = "n/a"
 		if (!ok) ratio = "n/a"
@@ -78,14 +103,14 @@ row() {
 		else if (kind == "slow") t = "<= " tgt "x"
 		else if (kind == "thru") t = ">= " tgt "%"
 		else t = "< " tgt " ms"
-		printf "%s|%s|%s|%s|%s|%s\n", name, nat, sgx, ratio, t, met
+		printf "%s|%s|%s|%s|%s|%s|%s|%s\n", name, nat, sgx, ratio, t, met, vm, vratio
 	}' >>"$TMP/rows"
 }
 
 : >"$TMP/rows"
 : >"$TMP/errors"
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-echo "NTO benchmarks: native Linux vs sgx-sim ($(date -u '+%Y-%m-%d %H:%M UTC'))" >&2
+echo "NTO benchmarks: native Linux vs sgx-sim and $VMPLAT ($VMACCEL) ($(date -u '+%Y-%m-%d %H:%M UTC'))" >&2
 
 # 1. getpid: the raw cost of one trapped system call.
 echo "  getpid ..." >&2
@@ -93,6 +118,7 @@ pair min "$BIN/getpid" 200000 -- "$NTO" run "$BIN/getpid" 200000
 row "getpid, raw syscall, 200k (ns/op)" "$NAT" "$SGX" slow 20
 GETPID_NAT=$NAT
 GETPID_SGX=$SGX
+GETPID_VM=$VM
 
 # 2. open + read 4 KiB + close, 20000 iterations (enough to show any heap growth)
 # (hostfs reads leak core-heap address space, so a run of ~14k reads fails).
@@ -117,6 +143,13 @@ pair max "$BIN/bigread" "$TMP/big" -- \
 	"$NTO" run --add "$TMP/big:/data/big" "$BIN/bigread" /data/big
 row "read 256 MiB in 64K chunks (MB/s)" "$NAT" "$SGX" thru 30
 rm -f "$TMP/big"
+# 3b. Host-call throughput: 64 MiB from a --mount directory (every byte a
+# host call's payload).
+head -c 67108864 /dev/urandom >"$TMP/dir/mid"
+pair max "$BIN/bigread" "$TMP/dir/mid" -- \
+	"$NTO" run --mount "$TMP/dir:/host" "$BIN/bigread" /host/mid
+row "read 64 MiB from --mount host dir, 64K chunks (MB/s)" "$NAT" "$SGX" thru -
+rm -f "$TMP/dir/mid"
 
 # 4. Start latency, whole command, best of 10 (ms).
 echo "  start latency ..." >&2
@@ -124,11 +157,13 @@ ms() { awk -v us="$1" 'BEGIN { if (us == "fail" || us == "") print "fail"; else 
 wt() { "$BIN/walltime" 10 "$@" 2>>"$TMP/errors" || echo fail; }
 NAT=$(ms "$(wt "$BIN/empty")")
 SGX=$(ms "$(wt "$NTO" run "$BIN/empty")")
+VM=$(ms "$(wt "$NTO" run --platform $VMPLAT "$BIN/empty")")
 row "start: empty static program (ms, wall)" "$NAT" "$SGX" abs 20
 BB=$(command -v busybox || true)
 if [ -n "$BB" ]; then
 	NAT=$(ms "$(wt "$BB" true)")
 	SGX=$(ms "$(wt "$NTO" run "$BB" true)")
+	VM=$(ms "$(wt "$NTO" run --platform $VMPLAT "$BB" true)")
 	row "start: busybox true (ms, wall)" "$NAT" "$SGX" abs 20
 fi
 
@@ -138,6 +173,9 @@ pair min "$BIN/pwrite1" "$TMP/dir/p" 50000 -- \
 	"$NTO" run --mount "$TMP/dir:/host" "$BIN/pwrite1" /host/p 50000
 row "1-byte pwrite, --mount host dir, 50k (ns/op)" "$NAT" "$SGX" slow -
 HC=$(awk -v pn="$NAT" -v ps="$SGX" -v gn="$GETPID_NAT" -v gs="$GETPID_SGX" 'BEGIN {
+	if (pn == "fail" || ps == "fail" || gn == "fail" || gs == "fail") print "n/a";
+	else printf "%.0f ns\n", (ps - pn) - (gs - gn) }')
+HCVM=$(awk -v pn="$NAT" -v ps="$VM" -v gn="$GETPID_NAT" -v gs="$GETPID_VM" 'BEGIN {
 	if (pn == "fail" || ps == "fail" || gn == "fail" || gs == "fail") print "n/a";
 	else printf "%.0f ns\n", (ps - pn) - (gs - gn) }')
 
@@ -189,22 +227,23 @@ fi
 # ---- report ----
 mkdir -p "$(dirname "$OUT")"
 {
-	echo "# NTO benchmarks: native vs sgx-sim"
+	echo "# NTO benchmarks: native vs sgx-sim and $VMPLAT ($VMACCEL)"
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- CPU: ${cpu:-unknown}, $(nproc) cores"
 	echo "- kernel: $(uname -sr)"
 	echo "- nto: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-	echo "- best of $RUNS runs each (start latency: best of 10); native and sgx-sim alternate in one run"
+	echo "- best of $RUNS runs each (start latency: best of 10); native, sgx-sim and $VMPLAT alternate in one run"
+	echo "- $VMPLAT: QEMU with $VMACCEL (the guest's figures are timed by the guest's clock)"
 	echo "- ${GV:-gVisor: not measured (runsc not installed)}"
 	echo
-	echo "| benchmark | native | sgx-sim | ratio | target | met? |"
-	echo "|---|---:|---:|---:|---|---|"
+	echo "| benchmark | native | sgx-sim | ratio | target | met? | $VMPLAT ($VMACCEL) | ratio |"
+	echo "|---|---:|---:|---:|---|---|---:|---:|"
 	awk -F'|' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }' "$TMP/rows"
 	echo
 	echo "Ratio: for times, sgx-sim / native (higher is slower); for MB/s, sgx-sim as a"
 	echo "percentage of native (higher is better)."
-	echo "Derived host-call round trip (pwrite extra cost minus getpid extra cost): $HC."
+	echo "Derived host-call round trip (pwrite extra cost minus getpid extra cost): sgx-sim $HC, $VMPLAT $HCVM."
 } >"$OUT"
 
 echo
@@ -215,7 +254,7 @@ echo "  kernel: $(uname -sr)"
 echo "  best of $RUNS runs (start latency: best of 10)"
 echo
 {
-	echo "benchmark|native|sgx-sim|ratio|target|met?"
+	echo "benchmark|native|sgx-sim|ratio|target|met?|$VMPLAT|ratio"
 	cat "$TMP/rows"
 } | awk -F'|' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
 	END { for (r = 1; r <= n; r++) { line = ""
@@ -224,7 +263,7 @@ echo
 		if (r == 1) { s = ""; for (i = 1; i <= length(line); i++) s = s "-"; print s } } }'
 echo
 echo "ratio: time = sgx-sim/native; MB/s = sgx-sim as % of native"
-echo "derived host-call round trip: $HC"
+echo "derived host-call round trip: sgx-sim $HC, $VMPLAT ($VMACCEL) $HCVM"
 [ -n "$GV" ] && echo "$GV"
 echo "markdown: $OUT"
 if [ -s "$TMP/errors" ]; then

@@ -421,6 +421,9 @@ class ProgSpec:
     stderr: bool = False
     timeout: float = TIMEOUT
     multiproc: bool = False  # needs fork/wait: pytest marker `multiproc`
+    # platform -> why it fails there today: the test runs and must fail
+    # (strict xfail, reported with the reason; a pass is an error)
+    known_bug: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _unescape(s: str) -> bytes:
@@ -467,6 +470,11 @@ def parse_spec(path: Path) -> ProgSpec:
             if value not in ("yes", "no"):
                 raise ValueError(f"{path}: multiproc must be yes or no, not {value!r}")
             spec.multiproc = value == "yes"
+        elif key == "known-bug":
+            plat, _, why = value.partition(":")
+            if not why.strip():
+                raise ValueError(f"{path}: known-bug needs 'PLATFORM: reason'")
+            spec.known_bug[plat.strip()] = why.strip()
         else:
             raise ValueError(f"{path}: unknown metadata key {key!r}")
     return spec

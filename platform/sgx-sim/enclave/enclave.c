@@ -132,15 +132,25 @@ int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 	return 0;
 }
 
+#define MXCSR_OFF    24
+#define MXCSR_VALID  0xffbfU /* bits the CPU accepts; others would fault */
+#define FX_SW_OFF    464     /* the kernel's own bytes (XSAVE magic): never ours */
+
 /* The host's signal frame holds the interrupted FPU state (XSAVE format:
  * its first 512 bytes are the FXSAVE area); the host restores it when our
- * handler returns, so that is where the program's state is read and set. */
-void hal_fpu_save(void *dst)
+ * handler returns, so that is where the program's state is read and set.
+ * Program frames get the FXSAVE area only, without the host's software
+ * bytes (which describe the host's frame): a kick's host frame lies on
+ * the program's stack where the core puts the program's frame, so the
+ * XSAVE rest cannot be carried yet (docs/platform-sgx-sim.md). */
+size_t hal_fpu_save(void *dst)
 {
 	if (remote_chan_of_self())
 		remote_fpu_save(dst);
 	else
 		local_fpu_save(dst);
+	memset((uint8_t *)dst + FX_SW_OFF, 0, HAL_FPU_SIZE - FX_SW_OFF);
+	return HAL_FPU_SIZE;
 }
 
 void local_fpu_save(void *dst)
@@ -153,12 +163,9 @@ void local_fpu_save(void *dst)
 		memset(dst, 0, HAL_FPU_SIZE);
 }
 
-#define MXCSR_OFF    24
-#define MXCSR_VALID  0xffbfU /* bits the CPU accepts; others would fault */
-#define FX_SW_OFF    464     /* the kernel's own bytes (XSAVE magic): never ours */
-
-void hal_fpu_restore(const void *src)
+void hal_fpu_restore(const void *src, size_t n)
 {
+	(void)n; /* the FXSAVE area: what hal_fpu_save gave */
 	if (remote_chan_of_self())
 		remote_fpu_restore(src);
 	else

@@ -404,7 +404,7 @@ int remote_bind(uint64_t slot, struct hal_as *as)
 			return -EAGAIN;
 	}
 	/* A new thread starts with its creator's FPU state, as clone gives. */
-	hal_fpu_save(r->ctx.fpu);
+	(void)hal_fpu_save(r->ctx.fpu);
 	r->fpu_here = r->fpu_dirty = true;
 	r->chan = ci + 1;
 	r->as = as;

@@ -19,33 +19,6 @@ int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 	return (int)user_copy((void *)dst, src, n);
 }
 
-/* The kernel is built without vector registers, so the program's FPU/SSE
- * state stays live in the CPU between its traps. */
-void hal_fpu_save(void *dst)
-{
-	static uint8_t area[512] __attribute__((aligned(16)));
-
-	__asm__ volatile("fxsave64 %0" : "=m"(area));
-	memcpy(dst, area, HAL_FPU_SIZE);
-}
-
-#define MXCSR_OFF   24
-#define MXCSR_VALID 0xffbfU
-
-void hal_fpu_restore(const void *src)
-{
-	static uint8_t area[512] __attribute__((aligned(16)));
-	uint32_t mxcsr;
-
-	memcpy(area, src, HAL_FPU_SIZE);
-	memcpy(&mxcsr, area + MXCSR_OFF, sizeof(mxcsr));
-	mxcsr &= MXCSR_VALID;
-	memcpy(area + MXCSR_OFF, &mxcsr, sizeof(mxcsr));
-	memset(area + 28, 0, 4);     /* MXCSR_MASK is the CPU's to say */
-	memset(area + 464, 0, 48);   /* reserved / software bytes */
-	__asm__ volatile("fxrstor64 %0" ::"m"(area));
-}
-
 void hal_set_tls(uint64_t base)
 {
 	wrmsr(MSR_FS_BASE, base);

@@ -12,7 +12,7 @@
 #include "x86.h"
 
 #define MAX_THREADS 256 /* as many as sgx-sim's leader slots */
-#define KSTACK_SIZE (16 << 10)
+#define KSTACK_SIZE (32 << 10) /* signal frames put two 4 KiB FPU buffers on it */
 
 enum { T_FREE, T_READY, T_RUNNING, T_WAITING, T_DEAD };
 
@@ -25,7 +25,7 @@ struct vthread {
 	int64_t wait_end;  /* T_WAITING: monotonic ns, or -1 */
 	uint64_t fs;
 	struct nto_regs start_regs;
-	uint8_t fpu[512] __attribute__((aligned(16)));
+	uint8_t fpu[FPU_AREA] __attribute__((aligned(64)));
 	uint8_t kstack[KSTACK_SIZE] __attribute__((aligned(16)));
 };
 
@@ -69,7 +69,7 @@ static void switch_to(int n)
 		next->state = T_RUNNING;
 		return;
 	}
-	__asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
+	fpu_save(prev->fpu);
 	prev->fs = rdmsr(MSR_FS_BASE);
 	if (prev->state == T_DEAD)
 		reap = cur;
@@ -78,7 +78,7 @@ static void switch_to(int n)
 	set_kernel_stack(stack_top(next));
 	mm_switch(next->as);
 	wrmsr(MSR_FS_BASE, next->fs);
-	__asm__ volatile("fxrstor64 %0" ::"m"(next->fpu));
+	fpu_load(next->fpu);
 	switch_stack(&prev->rsp, next->rsp);
 	reap_dead(); /* back on our own stack */
 }
@@ -191,7 +191,7 @@ int hal_thread_start(struct hal_as *as, const struct nto_regs *regs, uint64_t tl
 		t->as = as;
 		t->start_regs = *regs;
 		t->fs = tls;
-		__asm__ volatile("fxsave64 %0" : "=m"(t->fpu)); /* the creator's, as clone does */
+		fpu_save(t->fpu); /* the creator's, as clone does */
 		sp = (uint64_t *)stack_top(t);
 		*--sp = 0;                   /* alignment: first_run starts as if called */
 		*--sp = (uint64_t)first_run; /* switch_stack's ret */

@@ -111,6 +111,7 @@ void cpu_init(void)
 	outb(0xa1, 0xff);
 	lapic_init();
 	protect_user_pages();
+	fpu_init();
 }
 
 void set_kernel_stack(uint64_t top)

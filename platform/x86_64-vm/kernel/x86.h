@@ -127,6 +127,15 @@ void sched_entering_core(void);
 /* The kernel stack of the running thread changed (trap.c sets rsp0). */
 void set_kernel_stack(uint64_t top);
 
+/* ---- the program's FPU/SSE/AVX state (fpu.c) ---- */
+/* Bytes reserved for one thread's saved state (XSAVE of x87+SSE+AVX is 832). */
+#define FPU_AREA 1024
+/* Turns on XSAVE with x87, SSE and AVX where the CPU has them. */
+void fpu_init(void);
+/* Saves the live state into / loads it from a 64-byte aligned FPU_AREA. */
+void fpu_save(void *area);
+void fpu_load(const void *area);
+
 /* ---- measurement (measure.c) ---- */
 /* SHA-256 of [p, p+n) into out; false if mbedTLS failed. */
 bool vm_measure(const uint8_t *p, size_t n, uint8_t out[32]);
