@@ -196,7 +196,29 @@ syscall_entry:
 	PUSH_REGS
 	mov %rsp, %rdi
 	call x86_syscall
-	jmp trap_return
+	test %eax, %eax                  /* 0: the core rewrote rcx/r11/rip: iretq */
+	jz trap_return
+	/* SYSRET: the frame's rcx is its rip and r11 its rflags (x86_syscall
+	 * checked, and that the rip is canonical), so sysretq returns exactly
+	 * what iretq would. Interrupts stay off until it loads rflags. */
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	pop %r11
+	pop %r10
+	pop %r9
+	pop %r8
+	pop %rax
+	pop %rcx
+	pop %rdx
+	pop %rsi
+	pop %rdi
+	mov 40(%rsp), %rsp               /* skip vector, error, rip, cs, rflags: the user rsp */
+	swapgs
+	sysretq
 
 /* Enters ring 3 from a complete trap frame (anywhere in kernel memory). */
 	.globl enter_frame

@@ -287,18 +287,50 @@ static uint64_t frame_pte(uint64_t va, uint64_t pa, int prot)
 	return pa | f;
 }
 
+/* TLB upkeep for a run of PTE changes: only a page that was present can be
+ * cached; past FLUSH_ALL of them one CR3 reload is cheaper than invlpg
+ * each (under TCG an invlpg costs about as much as a syscall). */
+#define FLUSH_ALL 16
+struct tlb_batch {
+	uptr pages[FLUSH_ALL];
+	int n;
+	bool all;
+};
+
+static void tlb_note(struct tlb_batch *b, uptr va, uint64_t old)
+{
+	if (!(old & PTE_P) || b->all)
+		return;
+	if (b->n == FLUSH_ALL)
+		b->all = true;
+	else
+		b->pages[b->n++] = va;
+}
+
+static void tlb_done(const struct tlb_batch *b)
+{
+	if (b->all)
+		flush_tlb();
+	else
+		for (int i = 0; i < b->n; i++)
+			invlpg(b->pages[i]);
+}
+
 /* Gives every committed page of [va, va+len) protection prot, or (release)
  * frees its frame and clears the PTE. */
 static int set_committed(uptr va, size_t len, int prot, bool release)
 {
+	struct tlb_batch tlb = {.n = 0};
+
 	if (!owned(va, len))
 		return -EINVAL;
 	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
-		uint64_t *e = pte_of(p, false), pa;
+		uint64_t *e = pte_of(p, false), pa, old;
 		if (!e || !(*e & (PTE_COMMITTED | PTE_ZERO)))
 			continue;
-		pa = *e & PTE_ADDR;
-		if (*e & PTE_ZERO) {
+		old = *e;
+		pa = old & PTE_ADDR;
+		if (old & PTE_ZERO) {
 			*e = release ? 0 : zero_pte(p, prot);
 		} else if (release) {
 			frame_free(pa);
@@ -306,8 +338,9 @@ static int set_committed(uptr va, size_t len, int prot, bool release)
 		} else {
 			*e = frame_pte(p, pa, prot);
 		}
-		invlpg(p);
+		tlb_note(&tlb, p, old);
 	}
+	tlb_done(&tlb);
 	return 0;
 }
 
@@ -342,21 +375,26 @@ static int map_eager(uptr va, size_t len, int prot)
 
 int hal_mem_map(uptr va, size_t len, int prot)
 {
+	struct tlb_batch tlb = {.n = 0};
+
 	if (!owned(va, len))
 		return -EINVAL;
 	if (va >= DIRECT_MAP)
 		return map_eager(va, len, prot);
 	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
-		uint64_t *e = pte_of(p, true);
+		uint64_t *e = pte_of(p, true), old;
 		if (!e) {
+			tlb_done(&tlb);
 			hal_mem_unmap(va, p - va);
 			return -ENOMEM;
 		}
-		if (*e & PTE_COMMITTED)
-			frame_free(*e & PTE_ADDR);
+		old = *e;
+		if (old & PTE_COMMITTED)
+			frame_free(old & PTE_ADDR);
 		*e = zero_pte(p, prot);
-		invlpg(p);
+		tlb_note(&tlb, p, old);
 	}
+	tlb_done(&tlb);
 	return 0;
 }
 

@@ -153,7 +153,7 @@ static void to_user(struct nto_regs *r, struct trapframe *tf)
 	from_regs(r, tf);
 }
 
-void x86_syscall(struct trapframe *tf)
+int x86_syscall(struct trapframe *tf)
 {
 	struct nto_regs r;
 
@@ -161,6 +161,10 @@ void x86_syscall(struct trapframe *tf)
 	sched_entering_core();
 	core_syscall(&r);
 	to_user(&r, tf);
+	/* SYSRET would load rip from rcx and rflags from r11: exact only when
+	 * they hold those values (not after execve, sigreturn or a signal
+	 * frame), and safe only for a canonical rip (else #GP in ring 0). */
+	return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < USER_MAX;
 }
 
 static const char *const exc_names[32] = {

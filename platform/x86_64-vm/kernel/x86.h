@@ -143,7 +143,8 @@ bool vm_measure(const uint8_t *p, size_t n, uint8_t out[32]);
 /* ---- traps (trap.c) ---- */
 void cpu_init(void);
 void x86_trap(struct trapframe *tf);
-void x86_syscall(struct trapframe *tf);
+/* Serves a SYSCALL; 1 if the return may use sysretq (entry.S), 0 for iretq. */
+int x86_syscall(struct trapframe *tf);
 __noreturn void enter_frame(struct trapframe *tf);
 /* Copies n bytes between kernel and program memory (entry.S): 0, or
  * -EFAULT if a program page faults and mm_fault cannot resolve it. */
