@@ -147,15 +147,7 @@ trap_stubs:                              /* 256 stubs, 16 bytes apart */
 	push %r15
 .endm
 
-trap_common:
-	testb $3, 24(%rsp)               /* from ring 3: take the kernel's GS */
-	jz 1f
-	swapgs
-1:	PUSH_REGS
-	mov %rsp, %rdi
-	call x86_trap
-	.globl trap_return
-trap_return:
+.macro POP_REGS
 	pop %r15
 	pop %r14
 	pop %r13
@@ -171,6 +163,18 @@ trap_return:
 	pop %rdx
 	pop %rsi
 	pop %rdi
+.endm
+
+trap_common:
+	testb $3, 24(%rsp)               /* from ring 3: take the kernel's GS */
+	jz 1f
+	swapgs
+1:	PUSH_REGS
+	mov %rsp, %rdi
+	call x86_trap
+	.globl trap_return
+trap_return:
+	POP_REGS
 	add $16, %rsp                    /* vector, error code */
 	testb $3, 8(%rsp)
 	jz 2f
@@ -201,21 +205,7 @@ syscall_entry:
 	/* SYSRET: the frame's rcx is its rip and r11 its rflags (x86_syscall
 	 * checked, and that the rip is canonical), so sysretq returns exactly
 	 * what iretq would. Interrupts stay off until it loads rflags. */
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
-	pop %r11
-	pop %r10
-	pop %r9
-	pop %r8
-	pop %rax
-	pop %rcx
-	pop %rdx
-	pop %rsi
-	pop %rdi
+	POP_REGS
 	mov 40(%rsp), %rsp               /* skip vector, error, rip, cs, rflags: the user rsp */
 	swapgs
 	sysretq
