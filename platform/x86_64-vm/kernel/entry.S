@@ -219,14 +219,19 @@ enter_frame:
 /* long user_copy(void *dst, const void *src, size_t n): the one place the
  * kernel touches program memory (hal_copy_*_user). With SMAP on, the
  * access is allowed only between stac and clac. A fault at
- * user_copy_insn that mm_fault cannot resolve resumes at user_copy_fixup
+ * user_copy_insn8 or user_copy_insn that mm_fault cannot resolve resumes at user_copy_fixup
  * (trap.c): the copy returns -EFAULT instead of the kernel faulting. */
-	.globl user_copy, user_copy_insn, user_copy_fixup
+	.globl user_copy, user_copy_insn, user_copy_insn8, user_copy_fixup
 user_copy:
 	cmpb $0, smap_on(%rip)
 	je 1f
 	stac
 1:	mov %rdx, %rcx
+	shr $3, %rcx                     /* 8 bytes a step: TCG runs rep movsb a byte at a time */
+user_copy_insn8:
+	rep movsq
+	mov %rdx, %rcx
+	and $7, %rcx
 user_copy_insn:
 	rep movsb
 	xor %eax, %eax

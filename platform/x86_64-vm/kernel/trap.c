@@ -217,7 +217,8 @@ static bool kernel_page_fault(struct trapframe *tf, bool *oom)
 	*oom = r < 0;
 	if (r > 0)
 		return true;
-	if (!(tf->cs & 3) && tf->rip == (uint64_t)user_copy_insn && va < USER_MAX) {
+	if (!(tf->cs & 3) && va < USER_MAX &&
+	    (tf->rip == (uint64_t)user_copy_insn || tf->rip == (uint64_t)user_copy_insn8)) {
 		tf->rip = (uint64_t)user_copy_fixup;
 		return true;
 	}

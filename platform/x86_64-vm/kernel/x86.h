@@ -149,8 +149,8 @@ __noreturn void enter_frame(struct trapframe *tf);
 /* Copies n bytes between kernel and program memory (entry.S): 0, or
  * -EFAULT if a program page faults and mm_fault cannot resolve it. */
 long user_copy(void *dst, const void *src, size_t n);
-/* The fault-able instruction of user_copy and where its faults resume. */
-extern char user_copy_insn[], user_copy_fixup[];
+/* The fault-able instructions of user_copy and where their faults resume. */
+extern char user_copy_insn[], user_copy_insn8[], user_copy_fixup[];
 /* Set when CR4.SMAP is on: user_copy brackets its access with stac/clac. */
 extern uint8_t smap_on;
 
