@@ -3,7 +3,6 @@
  * registers as it left them (Linux keeps the whole XSAVE state in the
  * signal frame). */
 //! timeout: 60
-//! known-bug: sgx-sim: program frames carry the FXSAVE area only (a kick's host frame lies on the program stack); docs/platform-sgx-sim.md
 #include "t.h"
 #include <sys/time.h>
 
