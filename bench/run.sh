@@ -1,19 +1,15 @@
 #!/bin/sh
-# NTO benchmarks: native Linux vs sgx-sim, measured in the same run.
+# NTO benchmarks: native Linux vs sgx-sim and x86_64-vm, measured in the same run.
 # Usage (from the repository root): make bench   (or: sh bench/run.sh after
 # building build/nto and build/bench/*). Not part of the test suite.
 #
 # Each benchmark program times its own loop (CLOCK_MONOTONIC) and prints one
-# number. A program that fails (or runs past its time limit) shows "n/a" in
+# number; under x86_64-vm that clock is the guest's (the TSC, calibrated
+# against the host's clock). A program that fails (or runs past its time limit) shows "n/a" in
 # the table, with the reason under "errors:", and the run goes on. Every program runs 3 times natively and 3 times under `nto run`,
 # alternating, and the best of each is kept (lowest time, highest MB/s).
 # Start latency is timed from outside by build/bench/walltime (best of 10).
 # Prints the table and writes it as markdown to build/bench/results.md.
-# The riscv64-vm column: the same programs built for riscv64
-# (build/bench/riscv64/), run under `nto run --platform riscv64-vm` (best of
-# $RUNS, each bounded by a timeout), when they and the kernel are built.
-# Its ratio to native is across ISAs and through TCG's emulation: it
-# shows the platform's own costs, not a TEE's.
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -30,16 +26,27 @@ for f in "$NTO" "$BIN/getpid" "$BIN/openread" "$BIN/bigread" "$BIN/pwrite1" "$BI
 	[ -x "$f" ] || { echo "bench: $f is missing; run 'make bench'" >&2; exit 1; }
 done
 
-RVBIN=$BIN/riscv64
-RV=""
-[ -x "$RVBIN/getpid" ] && [ -f "$(dirname "$NTO")/riscv64-vm/kernel.elf" ] && RV=1
-
 TMP=$(mktemp -d /tmp/nto-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 trap 'exit 130' INT TERM HUP
 
-# pair MODE NATIVE_CMD -- NTO_CMD: best of $RUNS for each, native and NTO
-# runs alternating so that machine noise hits both alike. Sets NAT and SGX.
+# The riscv64-vm column: the same programs built for riscv64
+# (build/bench/riscv64/), run under `nto run --platform riscv64-vm` (best of
+# $RUNS, each bounded by a timeout), when they and the kernel are built.
+# TCG's emulation of another ISA: compare its rows with each other.
+RVBIN=$BIN/riscv64
+RV=""
+[ -x "$RVBIN/getpid" ] && [ -f "$(dirname "$NTO")/riscv64-vm/kernel.elf" ] && RV=1
+
+# The x86_64-vm column: QEMU's accelerator as `nto run` picks it (KVM only
+# with /dev/kvm and hardware VMX/SVM; see host/accel.c).
+VMPLAT=x86_64-vm
+VMACCEL=TCG
+if [ -r /dev/kvm ] && grep -qw -e vmx -e svm /proc/cpuinfo; then VMACCEL=KVM; fi
+
+# pair MODE NATIVE_CMD -- NTO_CMD: best of $RUNS for each of native, NTO on
+# sgx-sim and NTO on x86_64-vm (NTO_CMD with --platform after `run`), runs
+# alternating so that machine noise hits all alike. Sets NAT, SGX and VM.
 pair() {
 	mode=$1
 	shift
@@ -49,20 +56,31 @@ pair() {
 		shift
 	done
 	shift
+	nto_cmd=""
+	vm_cmd=""
+	for a in "$@"; do
+		nto_cmd="$nto_cmd '$a'"
+		vm_cmd="$vm_cmd '$a'"
+		[ "$a" = run ] && vm_cmd="$vm_cmd --platform $VMPLAT"
+	done
 	: >"$TMP/nat"
 	: >"$TMP/sgx"
+	: >"$TMP/vm"
 	i=0
 	while [ $i -lt $RUNS ]; do
 		if v=$(eval "$nat_cmd" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/nat"; else
 			echo "bench: native run failed:$nat_cmd" >>"$TMP/errors"; fi
-		if v=$("$@" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/sgx"; else
-			echo "bench: sgx-sim run failed: $*" >>"$TMP/errors"; fi
+		if v=$(eval "$nto_cmd" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/sgx"; else
+			echo "bench: sgx-sim run failed:$nto_cmd" >>"$TMP/errors"; fi
+		if v=$(eval "$vm_cmd" 2>>"$TMP/errors"); then echo "$v" >>"$TMP/vm"; else
+			echo "bench: $VMPLAT run failed:$vm_cmd" >>"$TMP/errors"; fi
 		i=$((i + 1))
 	done
 	pick='NF { v = $1 + 0; if (!n++ || (mode == "min" ? v < b : v > b)) { b = v; s = $1 } }
 	      END { if (n) print s; else print "fail" }'
 	NAT=$(awk -v mode="$mode" "$pick" "$TMP/nat")
 	SGX=$(awk -v mode="$mode" "$pick" "$TMP/sgx")
+	VM=$(awk -v mode="$mode" "$pick" "$TMP/vm")
 }
 
 # rv MODE PROG ARGS...: best of $RUNS of PROG (from build/bench/riscv64/)
@@ -93,12 +111,19 @@ rv() {
 	      END { if (n) print s; else print "n/a" }' "$TMP/rv")
 }
 
-# row NAME NATIVE SGX KIND TARGET [RISCV64-VM]: KIND is "slow" (time: ratio sgx/native),
+# row NAME NATIVE SGX KIND TARGET [VM [RV]]: KIND is "slow" (time: ratio sgx/native),
 # "thru" (throughput: sgx as % of native) or "abs" (time with an absolute
 # target on the sgx-sim figure, in the same unit). TARGET: a number or "-".
+# VM (default $VM): the x86_64-vm figure, with its own ratio to native;
+# RV (default "-"): the riscv64-vm figure.
 row() {
-	awk -v name="$1" -v nat="$2" -v sgx="$3" -v kind="$4" -v tgt="$5" -v rvv="${6:--}" 'BEGIN {
+	awk -v name="$1" -v nat="$2" -v sgx="$3" -v kind="$4" -v tgt="$5" -v vm="${6:-$VM}" -v rvv="${7:--}" 'BEGIN {
 		ok = (nat != "fail" && sgx != "fail" && nat + 0 > 0)
+		vok = (nat != "fail" && vm != "fail" && nat + 0 > 0)
+		if (!vok) vratio = "n/a"
+		else if (kind == "thru") vratio = sprintf("%.0f%%", 100 * vm / nat)
+		else vratio = sprintf("%.1fx", vm / nat)
+		if (vm == "fail") vm = "n/a"
 		if (nat == "fail") nat = "n/a"
 		if (sgx == "fail") sgx = "n/a"
 		if (!ok) ratio = "n/a"
@@ -115,22 +140,23 @@ row() {
 		else if (kind == "slow") t = "<= " tgt "x"
 		else if (kind == "thru") t = ">= " tgt "%"
 		else t = "< " tgt " ms"
-		printf "%s|%s|%s|%s|%s|%s|%s\n", name, nat, sgx, ratio, t, met, rvv
+		printf "%s|%s|%s|%s|%s|%s|%s|%s|%s\n", name, nat, sgx, ratio, t, met, vm, vratio, rvv
 	}' >>"$TMP/rows"
 }
 
 : >"$TMP/rows"
 : >"$TMP/errors"
 cpu=$(awk -F': *' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-echo "NTO benchmarks: native Linux vs sgx-sim ($(date -u '+%Y-%m-%d %H:%M UTC'))" >&2
+echo "NTO benchmarks: native Linux vs sgx-sim and $VMPLAT ($VMACCEL) ($(date -u '+%Y-%m-%d %H:%M UTC'))" >&2
 
 # 1. getpid: the raw cost of one trapped system call.
 echo "  getpid ..." >&2
 pair min "$BIN/getpid" 200000 -- "$NTO" run "$BIN/getpid" 200000
 rv min getpid 200000
-row "getpid, raw syscall, 200k (ns/op)" "$NAT" "$SGX" slow 20 "$RVV"
+row "getpid, raw syscall, 200k (ns/op)" "$NAT" "$SGX" slow 20 "$VM" "$RVV"
 GETPID_NAT=$NAT
 GETPID_SGX=$SGX
+GETPID_VM=$VM
 
 # 2. open + read 4 KiB + close, 20000 iterations (enough to show any heap growth)
 # (hostfs reads leak core-heap address space, so a run of ~14k reads fails).
@@ -140,11 +166,11 @@ head -c 4096 /dev/urandom >"$TMP/dir/f"
 pair min "$BIN/openread" "$TMP/dir/f" 20000 -- \
 	"$NTO" run --add "$TMP/dir/f:/data/f" "$BIN/openread" /data/f 20000
 rv min --add="$TMP/dir/f:/data/f" openread /data/f 20000
-row "open+read 4K+close, (a) file in image (ns/op)" "$NAT" "$SGX" slow - "$RVV"
+row "open+read 4K+close, (a) file in image (ns/op)" "$NAT" "$SGX" slow - "$VM" "$RVV"
 pair min "$BIN/openread" "$TMP/dir/f" 20000 -- \
 	"$NTO" run --mount "$TMP/dir:/host" "$BIN/openread" /host/f 20000
 rv min --mount="$TMP/dir:/host" openread /host/f 20000
-row "open+read 4K+close, (b) --mount host dir (ns/op)" "$NAT" "$SGX" slow - "$RVV"
+row "open+read 4K+close, (b) --mount host dir (ns/op)" "$NAT" "$SGX" slow - "$VM" "$RVV"
 
 # 3. Sequential read of 256 MiB in 64 KiB chunks: page cache vs image.
 echo "  256 MiB read ..." >&2
@@ -157,6 +183,13 @@ pair max "$BIN/bigread" "$TMP/big" -- \
 	"$NTO" run --add "$TMP/big:/data/big" "$BIN/bigread" /data/big
 row "read 256 MiB in 64K chunks (MB/s)" "$NAT" "$SGX" thru 30
 rm -f "$TMP/big"
+# 3b. Host-call throughput: 64 MiB from a --mount directory (every byte a
+# host call's payload).
+head -c 67108864 /dev/urandom >"$TMP/dir/mid"
+pair max "$BIN/bigread" "$TMP/dir/mid" -- \
+	"$NTO" run --mount "$TMP/dir:/host" "$BIN/bigread" /host/mid
+row "read 64 MiB from --mount host dir, 64K chunks (MB/s)" "$NAT" "$SGX" thru -
+rm -f "$TMP/dir/mid"
 
 # 4. Start latency, whole command, best of 10 (ms).
 echo "  start latency ..." >&2
@@ -164,13 +197,15 @@ ms() { awk -v us="$1" 'BEGIN { if (us == "fail" || us == "") print "fail"; else 
 wt() { "$BIN/walltime" 10 "$@" 2>>"$TMP/errors" || echo fail; }
 NAT=$(ms "$(wt "$BIN/empty")")
 SGX=$(ms "$(wt "$NTO" run "$BIN/empty")")
+VM=$(ms "$(wt "$NTO" run --platform $VMPLAT "$BIN/empty")")
 RVV="-"
 [ -n "$RV" ] && RVV=$(ms "$(wt "$NTO" run --platform riscv64-vm "$RVBIN/empty")")
-row "start: empty static program (ms, wall)" "$NAT" "$SGX" abs 20 "$RVV"
+row "start: empty static program (ms, wall)" "$NAT" "$SGX" abs 20 "$VM" "$RVV"
 BB=$(command -v busybox || true)
 if [ -n "$BB" ]; then
 	NAT=$(ms "$(wt "$BB" true)")
 	SGX=$(ms "$(wt "$NTO" run "$BB" true)")
+	VM=$(ms "$(wt "$NTO" run --platform $VMPLAT "$BB" true)")
 	row "start: busybox true (ms, wall)" "$NAT" "$SGX" abs 20
 fi
 
@@ -179,8 +214,11 @@ echo "  pwrite ..." >&2
 pair min "$BIN/pwrite1" "$TMP/dir/p" 50000 -- \
 	"$NTO" run --mount "$TMP/dir:/host" "$BIN/pwrite1" /host/p 50000
 rv min --mount="$TMP/dir:/host" pwrite1 /host/p 50000
-row "1-byte pwrite, --mount host dir, 50k (ns/op)" "$NAT" "$SGX" slow - "$RVV"
+row "1-byte pwrite, --mount host dir, 50k (ns/op)" "$NAT" "$SGX" slow - "$VM" "$RVV"
 HC=$(awk -v pn="$NAT" -v ps="$SGX" -v gn="$GETPID_NAT" -v gs="$GETPID_SGX" 'BEGIN {
+	if (pn == "fail" || ps == "fail" || gn == "fail" || gs == "fail") print "n/a";
+	else printf "%.0f ns\n", (ps - pn) - (gs - gn) }')
+HCVM=$(awk -v pn="$NAT" -v ps="$VM" -v gn="$GETPID_NAT" -v gs="$GETPID_VM" 'BEGIN {
 	if (pn == "fail" || ps == "fail" || gn == "fail" || gs == "fail") print "n/a";
 	else printf "%.0f ns\n", (ps - pn) - (gs - gn) }')
 
@@ -188,10 +226,10 @@ HC=$(awk -v pn="$NAT" -v ps="$SGX" -v gn="$GETPID_NAT" -v gs="$GETPID_SGX" 'BEGI
 echo "  threads ..." >&2
 pair min "$BIN/threads" 5000 -- "$NTO" run "$BIN/threads" 5000
 rv min threads 5000
-row "thread create+join, 5000 (ns/op)" "$NAT" "$SGX" slow - "$RVV"
+row "thread create+join, 5000 (ns/op)" "$NAT" "$SGX" slow - "$VM" "$RVV"
 pair min "$BIN/futexwake" 20000 -- "$NTO" run "$BIN/futexwake" 20000
 rv min futexwake 20000
-row "futex wake hand-off, 2 threads, 20k (ns/op)" "$NAT" "$SGX" slow - "$RVV"
+row "futex wake hand-off, 2 threads, 20k (ns/op)" "$NAT" "$SGX" slow - "$VM" "$RVV"
 
 # 7. Processes (issue 3): pipes between two processes, fork, fork + exec.
 # These fail under nto until fork lands: their rows then read "n/a". Each nto
@@ -200,17 +238,17 @@ echo "  processes ..." >&2
 T="timeout ${BENCH_TIMEOUT:-120}"
 pair min "$BIN/pipepp" 10000 -- $T "$NTO" run "$BIN/pipepp" 10000
 rv min pipepp 10000
-row "pipe ping-pong, 2 processes, 10k (us/round trip)" "$NAT" "$SGX" slow - "$RVV"
+row "pipe ping-pong, 2 processes, 10k (us/round trip)" "$NAT" "$SGX" slow - "$VM" "$RVV"
 pair max "$BIN/pipebulk" 256 -- $T "$NTO" run "$BIN/pipebulk" 256
 rv max pipebulk 256
-row "pipe bulk, 2 processes, 256 MiB (MB/s)" "$NAT" "$SGX" thru - "$RVV"
+row "pipe bulk, 2 processes, 256 MiB (MB/s)" "$NAT" "$SGX" thru - "$VM" "$RVV"
 pair min "$BIN/forkwait" 500 -- $T "$NTO" run "$BIN/forkwait" 500
 rv min forkwait 500
-row "fork+exit+wait, 500 (us/op)" "$NAT" "$SGX" slow - "$RVV"
+row "fork+exit+wait, 500 (us/op)" "$NAT" "$SGX" slow - "$VM" "$RVV"
 pair min "$BIN/forkexec" "$BIN/empty" 300 -- \
 	$T "$NTO" run --add "$BIN/empty:/bin/empty" "$BIN/forkexec" /bin/empty 300
 rv min --add="$RVBIN/empty:/bin/empty" forkexec /bin/empty 300
-row "fork+execve+wait of a static program, 300 (us/op)" "$NAT" "$SGX" slow - "$RVV"
+row "fork+execve+wait of a static program, 300 (us/op)" "$NAT" "$SGX" slow - "$VM" "$RVV"
 
 # 8. gVisor for comparison (Debian's runsc, ptrace platform: the only one that
 # works on these machines), when it is installed: the same binaries.
@@ -238,22 +276,23 @@ fi
 # ---- report ----
 mkdir -p "$(dirname "$OUT")"
 {
-	echo "# NTO benchmarks: native vs sgx-sim"
+	echo "# NTO benchmarks: native vs sgx-sim and $VMPLAT ($VMACCEL)"
 	echo
 	echo "- date: $(date -u '+%Y-%m-%d %H:%M UTC')"
 	echo "- CPU: ${cpu:-unknown}, $(nproc) cores"
 	echo "- kernel: $(uname -sr)"
 	echo "- nto: $(cd "$ROOT" && git rev-parse --short HEAD 2>/dev/null || echo unknown)"
-	echo "- best of $RUNS runs each (start latency: best of 10); native and sgx-sim alternate in one run"
+	echo "- best of $RUNS runs each (start latency: best of 10); native, sgx-sim and $VMPLAT alternate in one run"
+	echo "- $VMPLAT: QEMU with $VMACCEL (the guest's figures are timed by the guest's clock)"
 	echo "- ${GV:-gVisor: not measured (runsc not installed)}"
 	echo
-	echo "| benchmark | native | sgx-sim | ratio | target | met? | riscv64-vm |"
-	echo "|---|---:|---:|---:|---|---|---:|"
+	echo "| benchmark | native | sgx-sim | ratio | target | met? | $VMPLAT ($VMACCEL) | ratio | riscv64-vm (TCG) |"
+	echo "|---|---:|---:|---:|---|---|---:|---:|---:|"
 	awk -F'|' '{ printf "|"; for (i = 1; i <= NF; i++) printf " %s |", $i; print "" }' "$TMP/rows"
 	echo
 	echo "Ratio: for times, sgx-sim / native (higher is slower); for MB/s, sgx-sim as a"
 	echo "percentage of native (higher is better)."
-	echo "Derived host-call round trip (pwrite extra cost minus getpid extra cost): $HC."
+	echo "Derived host-call round trip (pwrite extra cost minus getpid extra cost): sgx-sim $HC, $VMPLAT $HCVM."
 	echo "riscv64-vm: the same programs built for riscv64, under QEMU's TCG (a cross-ISA"
 	echo "emulation: compare its rows with each other, not with native)."
 } >"$OUT"
@@ -266,7 +305,7 @@ echo "  kernel: $(uname -sr)"
 echo "  best of $RUNS runs (start latency: best of 10)"
 echo
 {
-	echo "benchmark|native|sgx-sim|ratio|target|met?|riscv64-vm"
+	echo "benchmark|native|sgx-sim|ratio|target|met?|$VMPLAT|ratio|riscv64-vm"
 	cat "$TMP/rows"
 } | awk -F'|' '{ for (i = 1; i <= NF; i++) { c[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NR; nf = NF }
 	END { for (r = 1; r <= n; r++) { line = ""
@@ -275,7 +314,7 @@ echo
 		if (r == 1) { s = ""; for (i = 1; i <= length(line); i++) s = s "-"; print s } } }'
 echo
 echo "ratio: time = sgx-sim/native; MB/s = sgx-sim as % of native"
-echo "derived host-call round trip: $HC"
+echo "derived host-call round trip: sgx-sim $HC, $VMPLAT ($VMACCEL) $HCVM"
 [ -n "$GV" ] && echo "$GV"
 echo "markdown: $OUT"
 if [ -s "$TMP/errors" ]; then

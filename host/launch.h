@@ -17,11 +17,18 @@ struct nto_launch {
 	struct hc_server *server; /* serves the guest's host calls; mounts already added */
 	uint64_t enclave_size;    /* bytes for the guest; the platform adds the image on top */
 	bool verbose;
+	const char *accel;    /* VM platforms: "auto", "tcg" or "kvm" (nto run --accel) */
 	const char *self_dir; /* directory of the nto binary (to find build artifacts) */
 };
 
 /* Runs the program on the sgx-sim platform; returns nto's exit status. */
 int sgxsim_launch(const struct nto_launch *l);
+
+/* The QEMU accelerator for the VM platforms: "kvm" when asked for, or
+ * (auto) when /dev/kvm opens and the CPU has hardware VMX or SVM (a
+ * software /dev/kvm, as on machines without them, runs ring 3 wrongly);
+ * otherwise "tcg". */
+const char *vm_accel(const char *want);
 
 /* Runs the program on the x86_64-vm platform (QEMU); returns nto's exit status. */
 int x86vm_launch(const struct nto_launch *l);

@@ -56,6 +56,7 @@ struct opts {
 	int nenv;
 	char cwd[HC_MAX_PATH];
 	uint64_t enclave_size;
+	const char *accel; /* the VM platforms' QEMU accelerator: auto, tcg or kvm */
 	bool strace, verbose, help;
 	const char *program;    /* as typed */
 	char exec[HC_MAX_PATH]; /* guest path of the program: /bin/<basename> */
@@ -103,6 +104,8 @@ static const char usage_run[] =
 	"                        added on top)\n"
 	"  --strace              trace the program's system calls\n"
 	"  --verbose             print the measurement and platform before launching\n"
+	"  --accel auto|tcg|kvm  the VM platforms' QEMU accelerator (default auto: kvm\n"
+	"                        only with /dev/kvm and hardware VMX or SVM, else tcg)\n"
 	"\n"
 	"The measurement depends only on the packed files' bytes, guest paths and modes;\n"
 	"arguments, environment, mounts and the other options do not change it.\n";
@@ -301,8 +304,8 @@ static int opt_cwd(struct opts *o, const char *v)
 /* Handles one option with a value; returns 0, an exit status, or -1 if not one. */
 static int opt_valued(struct opts *o, int argc, char **argv, int *i)
 {
-	static const char *names[] = {"--platform", "--mount", "--env",
-				      "--cwd",      "--add",   "--enclave-size"};
+	static const char *names[] = {"--platform", "--mount",        "--env",  "--cwd",
+				      "--add",      "--enclave-size", "--accel"};
 
 	for (size_t k = 0; k < ARRAY_SIZE(names); k++) {
 		const char *v = optval(argc, argv, i, names[k]);
@@ -322,6 +325,11 @@ static int opt_valued(struct opts *o, int argc, char **argv, int *i)
 			return opt_cwd(o, v);
 		case 4:
 			return opt_add(o, v);
+		case 6:
+			if (strcmp(v, "auto") && strcmp(v, "tcg") && strcmp(v, "kvm"))
+				return usage_error("--accel %s: expected auto, tcg or kvm", v);
+			o->accel = v;
+			return 0;
 		default:
 			if (!parse_size(v, &o->enclave_size))
 				return usage_error("--enclave-size %s: expected a size such as "
@@ -340,6 +348,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 
 	o->platform = "sgx-sim";
 	o->enclave_size = DEFAULT_ENCLAVE;
+	o->accel = "auto";
 	o->adds = calloc((size_t)argc + 1, sizeof(*o->adds));
 	o->env = calloc((size_t)argc + 1, sizeof(*o->env));
 	if (!o->adds || !o->env)
@@ -857,6 +866,7 @@ static int launch(const struct opts *o, const uint8_t *img, size_t len, const ch
 				       .server = s,
 				       .enclave_size = o->enclave_size,
 				       .verbose = o->verbose,
+				       .accel = o->accel,
 				       .self_dir = dir};
 		self_dir(dir, sizeof(dir));
 		format_size(o->enclave_size, size, sizeof(size));

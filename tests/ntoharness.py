@@ -473,6 +473,9 @@ class ProgSpec:
     timeout: float = TIMEOUT
     multiproc: bool = False  # needs fork/wait: pytest marker `multiproc`
     arch: str | None = None  # the one ISA it is for (its calls exist only there)
+    # platform -> why it fails there today: the test runs and must fail
+    # (strict xfail, reported with the reason; a pass is an error)
+    known_bug: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def _unescape(s: str) -> bytes:
@@ -523,6 +526,11 @@ def parse_spec(path: Path) -> ProgSpec:
             if value not in ("yes", "no"):
                 raise ValueError(f"{path}: multiproc must be yes or no, not {value!r}")
             spec.multiproc = value == "yes"
+        elif key == "known-bug":
+            plat, _, why = value.partition(":")
+            if not why.strip():
+                raise ValueError(f"{path}: known-bug needs 'PLATFORM: reason'")
+            spec.known_bug[plat.strip()] = why.strip()
         else:
             raise ValueError(f"{path}: unknown metadata key {key!r}")
     return spec

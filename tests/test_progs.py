@@ -27,10 +27,13 @@ PARAMS = [pytest.param(s, id=s.name, marks=[pytest.mark.multiproc] if s.multipro
 
 @pytest.mark.parametrize("libc", h.LIBCS)
 @pytest.mark.parametrize("spec", PARAMS)
-def test_prog(spec, libc, platform, progs_built, dirs, tmp_path):
+def test_prog(spec, libc, platform, progs_built, dirs, tmp_path, request):
     if spec.arch and spec.arch != h.platform_arch(platform):
         pytest.skip(f"{spec.name} tests {spec.arch}-only calls; {platform} runs "
                     f"{h.platform_arch(platform)} programs")
+    if platform in spec.known_bug:
+        request.applymarker(pytest.mark.xfail(reason=f"known bug on {platform}: "
+                                              f"{spec.known_bug[platform]}", strict=True))
     prog, why = h.prog_path(progs_built, platform, libc, spec.name)
     if why:
         pytest.skip(why)

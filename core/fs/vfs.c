@@ -283,11 +283,11 @@ ssize_t file_write(struct file *f, const struct iobuf *io, size_t n, int64_t *po
 
 int kernel_read(struct file *f, void *buf, size_t n, int64_t off)
 {
-	struct iobuf io = {buf, false};
+	struct iobuf io = {buf, false, false};
 	size_t got = 0;
 
 	while (got < n) {
-		struct iobuf part = {io.p + got, false};
+		struct iobuf part = {io.p + got, false, false};
 		int64_t pos = off + (int64_t)got;
 		ssize_t r = f->ops->read ? f->ops->read(f, &part, n - got, &pos) : -EINVAL;
 		if (r < 0)

@@ -86,7 +86,7 @@ int elf_check(const uint8_t *buf, size_t len, uint64_t fsize, struct elf_info *o
 static int read_to_user(struct file *f, uptr va, uint64_t n, uint64_t off)
 {
 	while (n) {
-		struct iobuf io = {(uint8_t *)va, true};
+		struct iobuf io = {(uint8_t *)va, true, false};
 		int64_t pos = (int64_t)off;
 		ssize_t r = f->ops->read(f, &io, n, &pos);
 		if (r <= 0)

@@ -60,7 +60,7 @@ static void write_back(const struct vma *v, uptr s, uptr e, void *arg)
 		return;
 	/* A mapping never extends the file: only bytes inside it go back. */
 	size_t n = (size_t)MIN((int64_t)(e - s), st.st_size - off);
-	struct iobuf io = {(uint8_t *)s, false};
+	struct iobuf io = {(uint8_t *)s, false, true};
 	v->file->ops->write(v->file, &io, n, &off);
 }
 
@@ -101,6 +101,7 @@ static void refresh(const struct vma *v, uptr s, uptr e, void *arg)
 		return;
 	io.p = (uint8_t *)(s + (uptr)(from - moff));
 	io.user = false;
+	io.mapped = true;
 	v->file->ops->read(v->file, &io, (size_t)(to - from), &from);
 }
 
@@ -125,7 +126,7 @@ int filemap_fill(struct file *f, uptr addr, size_t len, int64_t off)
 	if (f->ops->stat(f, &st) < 0)
 		return -EACCES;
 	while (done < len && off + (int64_t)done < st.st_size) {
-		struct iobuf io = {(uint8_t *)(addr + done), true};
+		struct iobuf io = {(uint8_t *)(addr + done), true, false};
 		int64_t pos = off + (int64_t)done;
 		ssize_t r = f->ops->read(f, &io, len - done, &pos);
 		if (r < 0)

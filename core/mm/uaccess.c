@@ -52,6 +52,8 @@ int io_put(const struct iobuf *io, size_t off, const void *src, size_t n)
 {
 	if (io->user)
 		return copy_to_user((void *)((uptr)io->p + off), src, n); /* an address, maybe NULL */
+	if (io->mapped)
+		return hal_copy_to_user((void *)((uptr)io->p + off), src, n);
 	memcpy(io->p + off, src, n);
 	return 0;
 }
@@ -60,6 +62,8 @@ int io_get(const struct iobuf *io, size_t off, void *dst, size_t n)
 {
 	if (io->user)
 		return copy_from_user(dst, (const void *)((uptr)io->p + off), n);
+	if (io->mapped)
+		return hal_copy_from_user(dst, (const void *)((uptr)io->p + off), n);
 	memcpy(dst, io->p + off, n);
 	return 0;
 }

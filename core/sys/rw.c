@@ -13,7 +13,7 @@ static struct file *rw_file(int fd)
 
 static long do_read(struct file *f, void __user *buf, size_t n, int64_t *pos)
 {
-	struct iobuf io = {buf, true};
+	struct iobuf io = {buf, true, false};
 
 	n = MIN(n, MAX_RW);
 	if (!vm_accessible(current->proc->mm, (uptr)buf, n, PROT_WRITE))
@@ -24,7 +24,7 @@ static long do_read(struct file *f, void __user *buf, size_t n, int64_t *pos)
 
 static long do_write(struct file *f, const void __user *buf, size_t n, int64_t *pos)
 {
-	struct iobuf io = {(uint8_t *)buf, true};
+	struct iobuf io = {(uint8_t *)buf, true, false};
 
 	n = MIN(n, MAX_RW);
 	int64_t start = *pos;
@@ -215,7 +215,7 @@ long sys_sendfile(int out, int in, int64_t __user *uoff, size_t n)
 	if (!buf)
 		return -ENOMEM;
 	while ((size_t)total < n) {
-		struct iobuf io = {buf, false};
+		struct iobuf io = {buf, false, false};
 		ssize_t r = file_read(fi, &io, MIN(n - (size_t)total, (size_t)65536), pos);
 		if (r <= 0) {
 			total = total ? total : r;

@@ -368,14 +368,16 @@ int hal_cpu_count(void)
 	return 1;
 }
 
-void hal_fpu_save(void *dst)
+size_t hal_fpu_save(void *dst)
 {
 	memset(dst, 0, HAL_FPU_SIZE);
+	return HAL_FPU_SIZE;
 }
 
-void hal_fpu_restore(const void *src)
+void hal_fpu_restore(const void *src, size_t n)
 {
 	(void)src;
+	(void)n;
 }
 
 void hal_yield(void)

@@ -6,12 +6,11 @@
 X86VM_B      := $(B)/x86_64-vm
 X86VM_CFLAGS := $(filter-out -fPIE,$(CORE_CFLAGS)) -fno-pie -mcmodel=kernel -Iplatform/x86_64-vm/kernel
 # platform/vm-common/kernel: the virtio driver, host calls, measurement and
-# boot code, console and scheduler shared with riscv64-vm (its vm_plat.h is
-# found through -I above); frames.c there is riscv64-vm's for now (x86_64-vm's
-# mm.c keeps its own allocator while its copy-on-write work lands).
+# boot code, console, frame allocator and scheduler shared with riscv64-vm
+# (its vm_plat.h is found through -I above).
 X86VM_KSRCS  := $(wildcard platform/x86_64-vm/kernel/*.c) $(wildcard platform/x86_64-vm/kernel/*.S) \
-                $(addprefix platform/vm-common/kernel/,boot.c console.c hostcall.c measure.c \
-                  sched.c virtio.c)
+                $(addprefix platform/vm-common/kernel/,boot.c console.c frames.c hostcall.c \
+                  measure.c sched.c virtio.c)
 # SHA-256 from the same mbedTLS as sgx-sim: the kernel measures the image.
 X86VM_MBEDTLS_OBJS := $(X86VM_B)/mbedtls/sha256.o $(X86VM_B)/mbedtls/platform_util.o
 X86VM_OBJS   := $(patsubst %.c,$(X86VM_B)/%.o,$(CORE_SRCS)) \

@@ -59,7 +59,7 @@ static void walk(const char *path, int depth)
 		}
 		free(w);
 	} else {
-		struct iobuf io = {buf, false};
+		struct iobuf io = {buf, false, false};
 		int64_t pos = 0;
 		for (int i = 0; i < 4 && file_read(f, &io, sizeof(buf), &pos) > 0; i++)
 			;

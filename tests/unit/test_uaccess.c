@@ -128,9 +128,10 @@ static void test_strings(void **state)
 static void test_iobuf(void **state)
 {
 	char k[8] = "kernel!";
-	struct iobuf ku = {(uint8_t *)k, false};
+	struct iobuf ku = {(uint8_t *)k, false, false};
 	uptr u = ualloc(16);
-	struct iobuf uu = {(uint8_t *)u, true}, bad = {(uint8_t *)NO, true};
+	struct iobuf uu = {(uint8_t *)u, true, false}, bad = {(uint8_t *)NO, true, false};
+	struct iobuf mu = {(uint8_t *)u, false, true};
 
 	assert_int_equal(io_put(&uu, 2, "ab", 2), 0);
 	assert_memory_equal((char *)u + 2, "ab", 2);
@@ -140,6 +141,11 @@ static void test_iobuf(void **state)
 	assert_memory_equal(k, "XYrnel!", 7);
 	assert_int_equal(io_put(&bad, 0, "ab", 2), -EFAULT);
 	assert_int_equal(io_get(&bad, 0, k, 2), -EFAULT);
+	/* program memory the core mapped itself goes through the HAL's copies too */
+	assert_int_equal(io_put(&mu, 4, "cd", 2), 0);
+	assert_memory_equal((char *)u + 4, "cd", 2);
+	assert_int_equal(io_get(&mu, 2, k, 4), 0);
+	assert_memory_equal(k, "abcd", 4);
 }
 
 int main(void)

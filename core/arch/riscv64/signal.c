@@ -16,7 +16,8 @@ int arch_signal_frame(struct nto_regs *r, int signo, const struct ksigaction *ac
 	f.uc.uc_sigmask = old_mask;
 	/* struct nto_regs starts with user_regs_struct: pc, x1..x31. */
 	memcpy(f.uc.uc_mcontext.regs, r, sizeof(f.uc.uc_mcontext.regs));
-	hal_fpu_save(&f.uc.uc_mcontext.fp.d);
+	_Static_assert(sizeof(f.uc.uc_mcontext.fp.d) >= HAL_FPU_MAX, "the D state holds HAL_FPU_MAX");
+	(void)hal_fpu_save(&f.uc.uc_mcontext.fp.d);
 	siginfo_fill(&f.info, signo, info);
 	if (copy_to_user((void *)fp, &f, sizeof(f)) < 0)
 		return -EFAULT;
@@ -41,6 +42,6 @@ int arch_sigreturn(struct nto_regs *r, ksigset_t *mask)
 	memcpy(r, f.uc.uc_mcontext.regs, sizeof(f.uc.uc_mcontext.regs));
 	r->orig_a0 = r->a0;
 	*mask = f.uc.uc_sigmask;
-	hal_fpu_restore(&f.uc.uc_mcontext.fp.d);
+	hal_fpu_restore(&f.uc.uc_mcontext.fp.d, HAL_FPU_SIZE);
 	return 0;
 }

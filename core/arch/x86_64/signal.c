@@ -17,17 +17,21 @@ int arch_signal_frame(struct nto_regs *r, int signo, const struct ksigaction *ac
 		      ksigset_t old_mask, const struct ksiginfo *info, uptr sp)
 {
 	struct rt_sigframe64 f = {0};
-	uint8_t fpu[HAL_FPU_SIZE];
+	uint8_t fpu[HAL_FPU_MAX] __attribute__((aligned(64)));
+	size_t fpu_n = hal_fpu_save(fpu);
 	uptr fp, fpu_at;
 
 	if (!(act->flags & SA_RESTORER))
 		return -EFAULT; /* x86-64 libcs always give a restorer */
 	/* The FPU state goes first (64-byte aligned, as Linux puts it), the
 	 * frame below it. */
-	fpu_at = ALIGN_DOWN(sp - 128 - HAL_FPU_SIZE, 64);
-	hal_fpu_save(fpu);
-	if (copy_to_user((void *)fpu_at, fpu, sizeof(fpu)) < 0)
+	if (fpu_n < HAL_FPU_SIZE || fpu_n > HAL_FPU_MAX)
+		return -EFAULT; /* a broken platform: no frame rather than a wrong one */
+	fpu_at = ALIGN_DOWN(sp - 128 - fpu_n, 64);
+	if (copy_to_user((void *)fpu_at, fpu, fpu_n) < 0)
 		return -EFAULT;
+	if (fpu_n > HAL_FPU_SIZE)
+		f.uc.uc_flags |= UC_FP_XSTATE;
 	fp = ALIGN_DOWN(fpu_at - sizeof(f), 16) - 8;
 	f.pretcode = act->restorer;
 	f.uc.uc_stack = current->altstack;
@@ -54,6 +58,28 @@ int arch_signal_frame(struct nto_regs *r, int signo, const struct ksigaction *ac
 	return 0;
 }
 
+/* Reads the frame's fpstate: the FXSAVE area, and the XSAVE rest that its
+ * software bytes announce (Linux's format), when that fits HAL_FPU_MAX. */
+static int restore_fpstate(uptr at)
+{
+	uint8_t fpu[HAL_FPU_MAX] __attribute__((aligned(64)));
+	struct fpx_sw_bytes sw;
+	size_t n = HAL_FPU_SIZE;
+
+	if (copy_from_user(fpu, (void *)at, HAL_FPU_SIZE) < 0)
+		return -EFAULT;
+	memcpy(&sw, fpu + FPX_SW_OFFSET, sizeof(sw));
+	if (sw.magic1 == FP_XSTATE_MAGIC1 && sw.xstate_size > HAL_FPU_SIZE &&
+	    sw.extended_size == sw.xstate_size + 4 && sw.extended_size <= HAL_FPU_MAX) {
+		n = sw.extended_size;
+		if (copy_from_user(fpu + HAL_FPU_SIZE, (void *)(at + HAL_FPU_SIZE),
+				   n - HAL_FPU_SIZE) < 0)
+			return -EFAULT;
+	}
+	hal_fpu_restore(fpu, n);
+	return 0;
+}
+
 int arch_sigreturn(struct nto_regs *r, ksigset_t *mask)
 {
 	struct rt_sigframe64 f;
@@ -71,11 +97,7 @@ int arch_sigreturn(struct nto_regs *r, ksigset_t *mask)
 	/* Only the user-modifiable flags come back from the frame. */
 	r->rflags = (r->rflags & ~0x0dd5UL) | (m->eflags & 0x0dd5UL);
 	*mask = f.uc.uc_sigmask;
-	if (m->fpstate) {
-		uint8_t fpu[HAL_FPU_SIZE];
-		if (copy_from_user(fpu, (void *)m->fpstate, sizeof(fpu)) < 0)
-			return -EFAULT;
-		hal_fpu_restore(fpu);
-	}
+	if (m->fpstate)
+		return restore_fpstate(m->fpstate);
 	return 0;
 }

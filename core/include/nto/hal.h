@@ -73,14 +73,22 @@ int hal_copy_from_user(void *dst, const void __user *src, size_t n);
 int hal_copy_to_user(void __user *dst, const void *src, size_t n);
 
 /* The floating-point state of the interrupted program thread, in the ISA's
- * user-visible signal-frame format (x86-64: the 512-byte FXSAVE area;
- * riscv64: struct __riscv_d_ext_state, f0-f31 then fcsr): hal_fpu_save
- * copies it out of the live context, hal_fpu_restore makes the thread
- * resume with it (after sanitising what the CPU would refuse). The size is
- * the ISA's (arch/abi.h). */
+ * user-visible signal-frame format. x86-64: Linux's fpstate, either the
+ * 512-byte FXSAVE area or, where the platform has enabled XSAVE features
+ * beyond SSE (AVX), the XSAVE area with Linux's software bytes
+ * (FP_XSTATE_MAGIC1 at byte 464, FP_XSTATE_MAGIC2 after the area).
+ * riscv64: struct __riscv_d_ext_state, f0-f31 then fcsr (always
+ * HAL_FPU_SIZE bytes).
+ * hal_fpu_save writes at most HAL_FPU_MAX bytes into dst (64-byte aligned
+ * where it lands in the frame: the core's job) and returns how many;
+ * hal_fpu_restore makes the thread resume with the n bytes at src, after
+ * sanitising what the CPU would refuse; an fpstate it does not recognise
+ * restores the first HAL_FPU_SIZE bytes and resets the rest, as Linux does.
+ * The sizes are the ISA's (arch/abi.h). */
 #define HAL_FPU_SIZE NTO_FPU_SIZE
-void hal_fpu_save(void *dst);
-void hal_fpu_restore(const void *src);
+#define HAL_FPU_MAX  NTO_FPU_MAX
+size_t hal_fpu_save(void *dst);
+void hal_fpu_restore(const void *src, size_t n);
 
 /* Sets the current thread's TLS base (FS base on x86-64, tp on RISC-V). */
 void hal_set_tls(uint64_t base);

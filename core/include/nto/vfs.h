@@ -14,7 +14,9 @@ struct mount;
 /* A byte buffer that is either core memory or program memory. */
 struct iobuf {
 	uint8_t *p;
-	bool user;
+	bool user;   /* a program buffer: checked against the map, then copied */
+	bool mapped; /* program memory the core itself made accessible (filemap):
+		      * copied without the map check, never touched directly */
 };
 
 /* Copies n bytes from src into io at offset off (checked for user buffers). */

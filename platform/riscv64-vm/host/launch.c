@@ -14,7 +14,7 @@
 
 static void exec_qemu(const struct vm_qemu_args *a)
 {
-	const char *argv[] = {"qemu-system-riscv64", "-machine", "virt", "-accel", "tcg",
+	const char *argv[] = {"qemu-system-riscv64", "-machine", "virt", "-accel", a->accel,
 			      "-bios", "default", "-m", a->mem, "-no-reboot", "-nodefaults",
 			      "-display", "none", "-kernel", a->kernel, "-initrd", a->initrd,
 			      "-append", a->verbose ? "verbose" : "quiet",
@@ -31,6 +31,7 @@ static const struct vm_platform rvvm = {
 	.name = "riscv64-vm",
 	.kernel_env = "NTO_RISCV64VM_KERNEL",
 	.dbg_start = RVVM_DBG_START,
+	.can_kvm = false, /* a riscv64 guest on an x86-64 host: TCG only */
 	.exec_qemu = exec_qemu,
 };
 

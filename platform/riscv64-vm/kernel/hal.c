@@ -28,16 +28,17 @@ int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 
 /* The kernel is built without FP, so the program's FP registers stay live
  * in the hart between its traps. */
-void hal_fpu_save(void *dst)
+size_t hal_fpu_save(void *dst)
 {
 	fpu_save(dst);
+	return HAL_FPU_SIZE;
 }
 
-void hal_fpu_restore(const void *src)
+void hal_fpu_restore(const void *src, size_t n)
 {
-	uint64_t fp[NTO_FPU_SIZE / 8];
+	uint64_t fp[NTO_FPU_SIZE / 8] = {0};
 
-	memcpy(fp, src, sizeof(fp));
+	memcpy(fp, src, MIN(n, sizeof(fp))); /* a short state: the rest reads 0 */
 	fp[32] &= FCSR_MASK;
 	fpu_restore(fp);
 }

@@ -52,7 +52,7 @@ struct hal_as {
 	bool used;
 	uint64_t root_pa;
 };
-static struct hal_as spaces[128]; /* as many as threads (vm-common/kernel/sched.c) */
+static struct hal_as spaces[256]; /* as many as threads (vm-common/kernel/sched.c) */
 
 static uint64_t pte_pa(uint64_t e)
 {
@@ -126,13 +126,6 @@ static uint64_t *pte_in(uint64_t *root, uint64_t va, bool create)
 static uint64_t *pte_of(uint64_t va, bool create)
 {
 	return pte_in(va < USER_MAX ? cur_root : boot_root, va, create);
-}
-
-bool mm_user_page(uint64_t va, bool write)
-{
-	uint64_t *e = va < USER_MAX ? pte_in(cur_root, va, false) : NULL;
-
-	return e && (*e & PTE_V) && (*e & PTE_U) && (*e & (write ? PTE_W : PTE_R));
 }
 
 void mm_switch(struct hal_as *as)

@@ -65,9 +65,6 @@ bool mm_fill_zero(uint64_t va);
  * shared frame, or W back on the last owner's); false if va is no such
  * page whose permissions allow writing (or no frame is left). */
 bool mm_cow_fault(uint64_t va);
-/* Whether va is a program page of the running address space the kernel
- * may read (or write, if write) with SUM on. */
-bool mm_user_page(uint64_t va, bool write);
 
 /* ---- the timer (timer.c) ---- */
 /* Starts the clock at the time CSR's rate timebase_hz (from the device
@@ -89,8 +86,9 @@ void fpu_restore(const void *buf);
 /* A trap from the program (an ecall, a fault, the timer): serves it and
  * returns to trap_return with tf, which the core may have rewritten. */
 void rv_trap_user(struct trapframe *tf);
-/* A trap of the kernel itself: returns only if it was a permitted access
- * to a program page (see trap.c), else ends the VM with a report. */
+/* A trap of the kernel itself: returns only if it was a copy routine's
+ * first touch of a demand-zero or copy-on-write program page (trap.c),
+ * else ends the VM with a report. */
 void rv_trap_kernel(struct trapframe *tf);
 /* Returns to the program from frame tf (anywhere in kernel memory). */
 __noreturn void trap_return(struct trapframe *tf);

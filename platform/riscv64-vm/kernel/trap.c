@@ -144,25 +144,17 @@ static const char *const exc_names[16] = {
 	"load page fault", "", "store page fault",
 };
 
-/* The kernel touched a program page outside the copy routines: the
- * core's file-mapping write-back and refresh (core/mm/filemap.c) read and
- * write shared mappings of the running process directly, which the HAL
- * allows. SUM comes on for the rest of this entry (trap_return and the
- * copy routines turn it off); any other kernel fault is a bug. */
+/* A copy routine (under SUM) touched a program page for the first time
+ * (demand-zero) or wrote a copy-on-write one: the page is made ready and
+ * the copy goes on. Any other kernel fault is a bug. */
 static bool user_access(const struct trapframe *tf)
 {
 	bool page = tf->scause == EXC_LOAD_PAGE || tf->scause == EXC_STORE_PAGE;
 
-	if (!page || tf->stval >= USER_MAX)
+	if (!page || tf->stval >= USER_MAX || !(tf->sstatus & SSTATUS_SUM))
 		return false;
-	if (mm_fill_zero(tf->stval))
-		return true; /* a copy routine's first touch of a demand-zero page */
-	if (tf->scause == EXC_STORE_PAGE && mm_cow_fault(tf->stval))
-		return true; /* its first write to a copy-on-write page */
-	if ((tf->sstatus & SSTATUS_SUM) || !mm_user_page(tf->stval, tf->scause == EXC_STORE_PAGE))
-		return false;
-	csr_set(sstatus, SSTATUS_SUM);
-	return true;
+	return mm_fill_zero(tf->stval) ||
+	       (tf->scause == EXC_STORE_PAGE && mm_cow_fault(tf->stval));
 }
 
 void rv_trap_kernel(struct trapframe *tf)

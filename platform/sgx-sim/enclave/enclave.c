@@ -20,6 +20,9 @@ __noreturn void sgxsim_enter_user(const struct nto_regs *r);
 void enclave_start(const struct sgxsim_ecall *e);
 /* Hidden: defined in switch.S and linked into the same image, so its
  * address is taken PC-relative, not through a GOT. */
+/* switch.S: a syscall instruction the kick sends the program to, and the
+ * address after it (the rip its SIGSYS reports). */
+extern char sgxsim_kick_tramp[], sgxsim_kick_tramp_end[];
 __attribute__((visibility("hidden"))) void sgxsim_kick_entry(int sig, struct siginfo64 *si,
 							     struct ucontext64 *uc);
 void sgxsim_on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc);
@@ -132,40 +135,90 @@ int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 	return 0;
 }
 
-/* The host's signal frame holds the interrupted FPU state (XSAVE format:
- * its first 512 bytes are the FXSAVE area); the host restores it when our
- * handler returns, so that is where the program's state is read and set. */
-void hal_fpu_save(void *dst)
-{
-	if (remote_chan_of_self())
-		remote_fpu_save(dst);
-	else
-		local_fpu_save(dst);
-}
-
-void local_fpu_save(void *dst)
-{
-	uint8_t *fpu = self()->fpu;
-
-	if (fpu)
-		memcpy(dst, fpu, HAL_FPU_SIZE);
-	else
-		memset(dst, 0, HAL_FPU_SIZE);
-}
-
 #define MXCSR_OFF    24
 #define MXCSR_VALID  0xffbfU /* bits the CPU accepts; others would fault */
 #define FX_SW_OFF    464     /* the kernel's own bytes (XSAVE magic): never ours */
+#define XHDR_OFF     512     /* the XSAVE header: xstate_bv, xcomp_bv, reserved */
+#define XHDR_SIZE    64
 
-void hal_fpu_restore(const void *src)
+/* The host's signal frame holds the interrupted FPU state in Linux's
+ * fpstate format (an XSAVE area with its software bytes), on the slot's
+ * stack (kicks reach the core through a syscall for this: on_kick); the
+ * host restores it when our handler returns, so that is where the
+ * program's state is read and set. A satellite's thread carries the FXSAVE
+ * area only (docs/satellites.md). */
+size_t hal_fpu_save(void *dst)
+{
+	if (remote_chan_of_self()) {
+		remote_fpu_save(dst);
+		memset((uint8_t *)dst + FX_SW_OFF, 0, HAL_FPU_SIZE - FX_SW_OFF);
+		return HAL_FPU_SIZE;
+	}
+	return local_fpu_save(dst, HAL_FPU_MAX);
+}
+
+/* The size of the XSAVE fpstate at fpu (with MAGIC2) as its software bytes
+ * tell, or 0 if it has none or it would not fit HAL_FPU_MAX. Reads MAGIC2
+ * only when avail (the bytes known to be there) covers it. */
+static size_t xstate_size_of(const uint8_t *fpu, size_t avail)
+{
+	struct fpx_sw_bytes sw;
+	uint32_t magic2;
+
+	memcpy(&sw, fpu + FX_SW_OFF, sizeof(sw));
+	if (sw.magic1 != FP_XSTATE_MAGIC1 || sw.xstate_size <= XHDR_OFF + XHDR_SIZE ||
+	    sw.extended_size != sw.xstate_size + 4 || sw.extended_size > HAL_FPU_MAX ||
+	    sw.extended_size > avail)
+		return 0;
+	memcpy(&magic2, fpu + sw.xstate_size, sizeof(magic2));
+	return magic2 == FP_XSTATE_MAGIC2 ? sw.extended_size : 0;
+}
+
+size_t local_fpu_save(void *dst, size_t cap)
+{
+	uint8_t *fpu = self()->fpu;
+	size_t n;
+
+	if (!fpu) {
+		memset(dst, 0, HAL_FPU_SIZE);
+		return HAL_FPU_SIZE;
+	}
+	n = self()->fpu_size <= cap ? self()->fpu_size : HAL_FPU_SIZE;
+	memcpy(dst, fpu, n);
+	if (n == HAL_FPU_SIZE)
+		memset((uint8_t *)dst + FX_SW_OFF, 0, HAL_FPU_SIZE - FX_SW_OFF);
+	return n;
+}
+
+void hal_fpu_restore(const void *src, size_t n)
 {
 	if (remote_chan_of_self())
 		remote_fpu_restore(src);
 	else
-		local_fpu_restore(src);
+		local_fpu_restore(src, n);
 }
 
-void local_fpu_restore(const void *src)
+/* The XSAVE part of src (header and extended areas) into the host's frame,
+ * if src has exactly the host's layout: only features the host enabled,
+ * the standard format (xcomp_bv 0), reserved bytes 0, so that the host's
+ * sigreturn takes it. Otherwise the host's extended state stays. */
+static void restore_extended(uint8_t *fpu, const uint8_t *src, size_t n)
+{
+	struct fpx_sw_bytes sw;
+	uint64_t bv;
+
+	if (n != self()->fpu_size || n == HAL_FPU_SIZE || xstate_size_of(src, n) != n)
+		return;
+	memcpy(&sw, fpu + FX_SW_OFF, sizeof(sw));
+	memcpy(&bv, src + XHDR_OFF, sizeof(bv));
+	bv &= sw.xfeatures;
+	memset(fpu + XHDR_OFF, 0, XHDR_SIZE);
+	memcpy(fpu + XHDR_OFF, &bv, sizeof(bv));
+	memcpy(fpu + XHDR_OFF + XHDR_SIZE, src + XHDR_OFF + XHDR_SIZE,
+	       sw.xstate_size - XHDR_OFF - XHDR_SIZE);
+}
+
+void local_fpu_restore(const void *src, size_t n)
 {
 	uint8_t *fpu = self()->fpu;
 	uint32_t mxcsr;
@@ -178,19 +231,27 @@ void local_fpu_restore(const void *src)
 	memcpy(fpu + MXCSR_OFF, &mxcsr, sizeof(mxcsr));
 	/* MXCSR_MASK (28..31) stays the host's; the registers follow. */
 	memcpy(fpu + 32, (const uint8_t *)src + 32, FX_SW_OFF - 32);
+	restore_extended(fpu, src, n);
 }
 
 /* Remembers where the kernel saved the FPU state of the interrupted code:
  * on this slot's stack (SIGSYS, faults), or on the program's own stack
- * (kicks, which do not switch stacks); nothing outside those is believed. */
+ * (a satellite's kicks, which do not switch stacks); nothing outside
+ * those is believed. */
 static void note_fpu(const struct ucontext64 *uc)
 {
 	uptr p = uc->uc_mcontext.fpstate;
 	uptr lo = SGXSIM_SLOT(self_slot()) + 0x10000, hi = lo + SGXSIM_STACK_SIZE;
 	bool on_slot = p >= lo && p + HAL_FPU_SIZE <= hi;
 	bool in_program = p >= SGXSIM_USER_MIN && p + HAL_FPU_SIZE <= SGXSIM_USER_MAX;
+	size_t n;
 
 	self()->fpu = (on_slot || in_program) ? (uint8_t *)p : NULL;
+	if (self()->fpu) {
+		/* a frame on the program's stack gives the FXSAVE area only */
+		n = on_slot ? xstate_size_of(self()->fpu, hi - p) : 0;
+		self()->fpu_size = n ? n : HAL_FPU_SIZE;
+	}
 }
 
 void hal_set_tls(uint64_t base)
@@ -422,6 +483,14 @@ static void on_sigsys(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 		sat_event(SAT_SYSCALL, uc, 0, 0, 0, (uint64_t)(uint32_t)nr);
 		return;
 	}
+	if (self()->kick_pending && uc->uc_mcontext.rip == (uptr)sgxsim_kick_tramp_end) {
+		/* a kick, now on the slot's stack with the program's stack free */
+		self()->kick_pending = false;
+		r = self()->kick_regs;
+		core_kick(&r);
+		to_mcontext(&r, &uc->uc_mcontext);
+		return;
+	}
 	from_mcontext(&uc->uc_mcontext, &r);
 	r.orig_rax = (uint64_t)(uint32_t)nr;
 	core_syscall(&r);
@@ -430,7 +499,13 @@ static void on_sigsys(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 
 
 /* A kick: another thread wants this one in the core (a signal for it).
- * Reached through sgxsim_kick_entry, on the slot's stack. */
+ * Reached through sgxsim_kick_entry, on the slot's stack, but the host put
+ * this signal's frame on the program's stack, right where the core would
+ * build the program's signal frame. So the kick only parks the program's
+ * registers and sends it to sgxsim_kick_tramp, whose syscall enters the
+ * core the usual way (on_sigsys, frame on the slot's stack) with the
+ * program's registers and FPU state untouched. A satellite's kick goes to
+ * the core at once (its frames carry the FXSAVE area only, which fits). */
 void sgxsim_on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 {
 	struct nto_regs r;
@@ -441,14 +516,16 @@ void sgxsim_on_kick(int sig, struct siginfo64 *si, struct ucontext64 *uc)
 	 * will look at its signals on its way back to the program. */
 	if (self()->selector != SUD_BLOCK || !inside_enclave(ip, 1) || ip >= SGXSIM_CORE_BASE)
 		return;
-	note_fpu(uc);
 	if (rt_satellite) {
+		note_fpu(uc);
 		sat_event(SAT_KICK, uc, 0, 0, 0, 0);
 		return;
 	}
 	from_mcontext(&uc->uc_mcontext, &r);
-	core_kick(&r);
-	to_mcontext(&r, &uc->uc_mcontext);
+	r.orig_rax = (uint64_t)-1;
+	self()->kick_regs = r;
+	self()->kick_pending = true;
+	uc->uc_mcontext.rip = (uptr)sgxsim_kick_tramp;
 }
 
 /* A hardware fault (the AEX + exception ECALL path on real SGX). */

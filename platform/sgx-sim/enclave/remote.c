@@ -403,8 +403,12 @@ int remote_bind(uint64_t slot, struct hal_as *as)
 		if (ci < 0)
 			return -EAGAIN;
 	}
-	/* A new thread starts with its creator's FPU state, as clone gives. */
-	hal_fpu_save(r->ctx.fpu);
+	/* A new thread starts with its creator's FPU state, as clone gives
+	 * (its FXSAVE area: what a satellite's thread carries). */
+	if (remote_chan_of_self())
+		remote_fpu_save(r->ctx.fpu);
+	else
+		local_fpu_save(r->ctx.fpu, HAL_FPU_SIZE);
 	r->fpu_here = r->fpu_dirty = true;
 	r->chan = ci + 1;
 	r->as = as;
@@ -839,7 +843,7 @@ static int sat_serve(struct sat_ctx *ctx, uint64_t *flags)
 			return 0;
 		}
 		case SAT_GETFPU:
-			local_fpu_save(self_staging() + sizeof(struct sat_hdr));
+			local_fpu_save(self_staging() + sizeof(struct sat_hdr), HAL_FPU_SIZE);
 			ch_send(ci, SAT_DATA, 0, 0, 0, self_staging() + sizeof(struct sat_hdr),
 				HAL_FPU_SIZE);
 			break;
@@ -1044,7 +1048,7 @@ void sat_event(uint32_t type, struct ucontext64 *uc, uint64_t a0, uint64_t a1, u
 		a2 = rest = total - n;
 	} else {
 		/* A signal is likely to be delivered: its frame needs the FPU state. */
-		local_fpu_save(st + sizeof(ctx.regs));
+		local_fpu_save(st + sizeof(ctx.regs), HAL_FPU_SIZE);
 		n = HAL_FPU_SIZE;
 	}
 	if (ch_send(sat_self_chan(), type, a0, a1, a2, st, sizeof(ctx.regs) + n) < 0 ||
@@ -1052,7 +1056,7 @@ void sat_event(uint32_t type, struct ucontext64 *uc, uint64_t a0, uint64_t a1, u
 		sat_park();
 	to_mcontext(&ctx.regs, &uc->uc_mcontext);
 	if (flags & SAT_F_FPU)
-		local_fpu_restore(ctx.fpu);
+		local_fpu_restore(ctx.fpu, HAL_FPU_SIZE);
 	if (flags & SAT_F_TLS)
 		__asm__ volatile("wrfsbase %0" ::"r"(ctx.tls) : "memory");
 }

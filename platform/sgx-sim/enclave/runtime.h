@@ -26,6 +26,9 @@ struct tcs {
 	uint64_t host_stack, host_fs;
 	int64_t seen;      /* the host's wake count at our last wait */
 	uint8_t *fpu;      /* the interrupted FPU state, in the host's signal frame */
+	size_t fpu_size;   /* its bytes: the XSAVE fpstate's, or the FXSAVE area's */
+	bool kick_pending; /* kick_regs wait for the trampoline's syscall */
+	struct nto_regs kick_regs; /* the program's registers when a kick came */
 	struct nto_regs start_regs;
 	uint64_t start_tls;
 };
@@ -150,8 +153,10 @@ void to_mcontext(const struct nto_regs *r, struct sigcontext64 *m);
 
 /* The local (this enclave's own) memory and FPU operations. */
 int local_mem(uint32_t op, uptr va, size_t len, int prot);
-void local_fpu_save(void *dst);
-void local_fpu_restore(const void *src);
+/* The interrupted thread's fpstate into dst: the XSAVE one if it fits cap
+ * (HAL_FPU_SIZE: the FXSAVE area only); returns its size. */
+size_t local_fpu_save(void *dst, size_t cap);
+void local_fpu_restore(const void *src, size_t n);
 
 /* switch.S */
 __noreturn void sgxsim_enter_user(const struct nto_regs *r);

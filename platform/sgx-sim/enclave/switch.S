@@ -6,6 +6,17 @@
  */
 	.text
 
+/* Where a kick sends the program (enclave.c, sgxsim_on_kick): the syscall
+ * is caught by Syscall User Dispatch like any other, and on_sigsys knows it
+ * by its address. The registers it clobbers (rcx, r11) were parked. */
+	.globl sgxsim_kick_tramp, sgxsim_kick_tramp_end
+	.type sgxsim_kick_tramp, @function
+sgxsim_kick_tramp:
+	syscall
+sgxsim_kick_tramp_end:
+	ud2
+	.size sgxsim_kick_tramp, .-sgxsim_kick_tramp
+
 /* void sgxsim_exit_call(void (*fn)(void *), void *arg, uint64_t host_sp, uint64_t host_fs)
  * Runs fn(arg) on the host's stack with the host's FS base, then comes back. */
 	.globl sgxsim_exit_call

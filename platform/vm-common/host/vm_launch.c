@@ -135,7 +135,8 @@ static __attribute__((noreturn)) void exec_qemu(const struct vm_platform *p,
 {
 	char initrd[64], mem[32], dbg[96];
 	uint64_t mib = (l->enclave_size + l->image_size + l->boot_size) / (1 << 20) + 64;
-	struct vm_qemu_args a = {kernel, initrd, dbg, mem, l->verbose};
+	struct vm_qemu_args a = {kernel, initrd, dbg, mem, p->can_kvm ? vm_accel(l->accel) : "tcg",
+				 l->verbose};
 
 	snprintf(initrd, sizeof(initrd), "/proc/self/fd/%d", initrd_fd);
 	snprintf(dbg, sizeof(dbg), "file,id=dbg,path=/proc/self/fd/%d", dbg_fd);
@@ -188,6 +189,9 @@ int vm_launch(const struct vm_platform *p, const struct nto_launch *l)
 		fprintf(stderr, "nto: %s kernel %s: %s\n", p->name, kernel, strerror(errno));
 		return EXIT_VM_FAILED;
 	}
+	if (l->verbose)
+		fprintf(stderr, "nto: %s under QEMU, accelerator %s\n", p->name,
+			p->can_kvm ? vm_accel(l->accel) : "tcg");
 	initrd = make_initrd(l);
 	if (initrd < 0 || pipe2(to_guest, O_CLOEXEC) < 0 || pipe2(from_guest, O_CLOEXEC) < 0 ||
 	    pipe2(dbg, O_CLOEXEC) < 0) {

@@ -11,6 +11,7 @@ struct vm_qemu_args {
 	const char *initrd;      /* the initrd (a /proc/self/fd path) */
 	const char *dbg_chardev; /* a -chardev spec with id=dbg: the kernel's debug console */
 	const char *mem;         /* guest RAM, e.g. "256M" */
+	const char *accel;       /* QEMU's -accel: "tcg" or "kvm" */
 	bool verbose;            /* the kernel prints its boot lines */
 };
 
@@ -19,6 +20,7 @@ struct vm_platform {
 	const char *kernel_env; /* the environment variable that names another kernel */
 	char dbg_start;         /* the kernel's first debug byte (what comes before is the
 				   firmware's and is dropped), or 0: forward all */
+	bool can_kvm;           /* the guest's ISA is the host's: --accel may pick KVM */
 	/* Execs QEMU with the host-call console on stdin/stdout (a virtconsole
 	 * on `-chardev stdio,id=hc,signal=off`); returns only if exec failed. */
 	void (*exec_qemu)(const struct vm_qemu_args *a);

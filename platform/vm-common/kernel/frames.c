@@ -4,8 +4,7 @@
  * and freed frames go on a list threaded through the frames themselves
  * (reached through the direct map). A frame that copy-on-write fork shares
  * counts its extra owners, so frame_free only drops a share until the last
- * owner lets it go. Used by riscv64-vm; x86_64-vm keeps its own copy in its
- * mm.c until its own copy-on-write work lands here too.
+ * owner lets it go.
  */
 #include <nto/kernel.h>
 #include "vm_plat.h"

@@ -11,8 +11,8 @@
 #include <nto/kernel.h>
 #include "vm_plat.h"
 
-#define MAX_THREADS 128 /* processes and threads alive at once, the boot one included */
-#define KSTACK_SIZE (16 << 10)
+#define MAX_THREADS 256 /* processes and threads alive at once, the boot one included */
+#define KSTACK_SIZE (32 << 10) /* signal frames put two FPU buffers (x86-64: 4 KiB) on it */
 
 enum { T_FREE, T_READY, T_RUNNING, T_WAITING, T_DEAD };
 

@@ -41,7 +41,7 @@ int vm_host_clock(int clk, int64_t *ns);
 /* Tells the host the program's exit status (HC_EXIT), then powers off. */
 __noreturn void vm_host_exit(int status);
 
-/* ---- vm-common/kernel/frames.c (riscv64-vm; x86_64-vm has its own in mm.c) ---- */
+/* ---- vm-common/kernel/frames.c ---- */
 /* Adds RAM [pa, pa+len) to the frame allocator. */
 void frames_add(uint64_t pa, uint64_t len);
 /* A zeroed 4 KiB frame, or 0. */

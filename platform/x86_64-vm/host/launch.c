@@ -1,5 +1,6 @@
 /*
- * x86_64-vm launcher (untrusted host side): QEMU's microvm with TCG; the
+ * x86_64-vm launcher (untrusted host side): QEMU's microvm (TCG, or KVM
+ * where the CPU has VMX/SVM: vm_accel); the
  * rest (initrd, host-call serving, exit) is the VMs' shared launcher,
  * platform/vm-common/host/vm_launch.c.
  */
@@ -10,7 +11,7 @@
 
 static void exec_qemu(const struct vm_qemu_args *a)
 {
-	const char *argv[] = {"qemu-system-x86_64", "-machine", "microvm", "-accel", "tcg",
+	const char *argv[] = {"qemu-system-x86_64", "-machine", "microvm", "-accel", a->accel,
 			      "-cpu", "max", "-m", a->mem, "-no-reboot", "-nodefaults",
 			      "-display", "none", "-kernel", a->kernel, "-initrd", a->initrd,
 			      "-append", a->verbose ? "verbose" : "quiet",
@@ -28,6 +29,7 @@ static const struct vm_platform x86vm = {
 	.name = "x86_64-vm",
 	.kernel_env = "NTO_X86VM_KERNEL",
 	.dbg_start = 0,
+	.can_kvm = true,
 	.exec_qemu = exec_qemu,
 };
 

@@ -147,15 +147,7 @@ trap_stubs:                              /* 256 stubs, 16 bytes apart */
 	push %r15
 .endm
 
-trap_common:
-	testb $3, 24(%rsp)               /* from ring 3: take the kernel's GS */
-	jz 1f
-	swapgs
-1:	PUSH_REGS
-	mov %rsp, %rdi
-	call x86_trap
-	.globl trap_return
-trap_return:
+.macro POP_REGS
 	pop %r15
 	pop %r14
 	pop %r13
@@ -171,6 +163,18 @@ trap_return:
 	pop %rdx
 	pop %rsi
 	pop %rdi
+.endm
+
+trap_common:
+	testb $3, 24(%rsp)               /* from ring 3: take the kernel's GS */
+	jz 1f
+	swapgs
+1:	PUSH_REGS
+	mov %rsp, %rdi
+	call x86_trap
+	.globl trap_return
+trap_return:
+	POP_REGS
 	add $16, %rsp                    /* vector, error code */
 	testb $3, 8(%rsp)
 	jz 2f
@@ -196,13 +200,48 @@ syscall_entry:
 	PUSH_REGS
 	mov %rsp, %rdi
 	call x86_syscall
-	jmp trap_return
+	test %eax, %eax                  /* 0: the core rewrote rcx/r11/rip: iretq */
+	jz trap_return
+	/* SYSRET: the frame's rcx is its rip and r11 its rflags (x86_syscall
+	 * checked, and that the rip is canonical), so sysretq returns exactly
+	 * what iretq would. Interrupts stay off until it loads rflags. */
+	POP_REGS
+	mov 40(%rsp), %rsp               /* skip vector, error, rip, cs, rflags: the user rsp */
+	swapgs
+	sysretq
 
 /* Enters ring 3 from a complete trap frame (anywhere in kernel memory). */
 	.globl enter_frame
 enter_frame:
 	mov %rdi, %rsp
 	jmp trap_return
+
+/* long user_copy(void *dst, const void *src, size_t n): the one place the
+ * kernel touches program memory (hal_copy_*_user). With SMAP on, the
+ * access is allowed only between stac and clac. A fault at
+ * user_copy_insn8 or user_copy_insn that mm_fault cannot resolve resumes at user_copy_fixup
+ * (trap.c): the copy returns -EFAULT instead of the kernel faulting. */
+	.globl user_copy, user_copy_insn, user_copy_insn8, user_copy_fixup
+user_copy:
+	cmpb $0, smap_on(%rip)
+	je 1f
+	stac
+1:	mov %rdx, %rcx
+	shr $3, %rcx                     /* 8 bytes a step: TCG runs rep movsb a byte at a time */
+user_copy_insn8:
+	rep movsq
+	mov %rdx, %rcx
+	and $7, %rcx
+user_copy_insn:
+	rep movsb
+	xor %eax, %eax
+2:	cmpb $0, smap_on(%rip)
+	je 3f
+	clac
+3:	ret
+user_copy_fixup:
+	mov $-14, %rax                   /* -EFAULT */
+	jmp 2b
 
 /* void switch_stack(uint64_t *save_rsp, uint64_t rsp): saves the callee-saved
  * registers on this stack, parks it, and resumes the one at rsp (sched.c). */

@@ -1,13 +1,22 @@
 /*
  * x86_64-vm: physical frames and the page tables.
  *
- * Frames come from the PVH memory map (RAM above 1 MiB that holds neither
+ * Frames (vm-common/kernel/frames.c, with their share counts) come from
+ * the PVH memory map (RAM above 1 MiB that holds neither
  * the kernel nor the initrd) through a bump allocator plus a free list.
  * One address space for now: the boot PML4 with the identity map dropped.
  * Program pages are 4 KiB PTEs with U set; the core's heap lives in
  * PML4 slot 384, supervisor only. A page committed PROT_NONE keeps its frame
  * in a non-present PTE marked PTE_COMMITTED, so demand paging can turn it
  * on later (hal_mem_protect) without losing it.
+ *
+ * Program memory is demand-zero: hal_mem_map only writes PTEs marked
+ * PTE_ZERO (no frame; the wanted protection kept in the PTE), and the
+ * first touch, by the program or by a copy routine, takes a zeroed frame
+ * (mm_fault). A glibc thread's 8 MiB stack so costs the pages it uses.
+ * Fork shares frames copy-on-write: both PTEs lose W and gain PTE_COW, the
+ * frame's share count goes up, and the first write copies it (or, once it
+ * is no longer shared, just sets W again).
  */
 #include <nto/kernel.h>
 #include "x86.h"
@@ -17,15 +26,12 @@
 #define PTE_U   0x4UL
 #define PTE_PS  0x80UL
 #define PTE_COMMITTED 0x200UL /* software bit: a frame is held here */
+#define PTE_ZERO  0x400UL     /* software: no frame yet, zero at first touch */
+#define PTE_COW   0x800UL     /* software: writable once it is no longer shared */
+#define PTE_SOFTP (1UL << 52) /* software: a PTE_ZERO page is accessible once filled */
 #define PTE_NX  (1UL << 63)
 #define PTE_ADDR 0x000ffffffffff000UL
 
-struct range {
-	uint64_t next, end;
-};
-static struct range ranges[64];
-static int nranges, cur;
-static uint64_t free_list, total;
 static uint64_t *pml4;         /* the boot address space's (kernel half shared by all) */
 static uint64_t *cur_pml4;     /* the running thread's */
 static uint64_t boot_pml4_pa, cur_pml4_pa;
@@ -36,53 +42,25 @@ struct hal_as {
 	bool used;
 	uint64_t pml4_pa;
 };
-static struct hal_as spaces[64];
+static struct hal_as spaces[256];
 
 static bool owned(uptr va, size_t len);
 
-void frames_add(uint64_t pa, uint64_t len)
+static inline void invlpg(uint64_t va)
 {
-	if (nranges == (int)ARRAY_SIZE(ranges) || !len)
-		return;
-	ranges[nranges++] = (struct range){pa, pa + len};
-	total += len;
+	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
 }
 
-uint64_t frames_total(void)
+static void flush_tlb(void)
 {
-	return total;
-}
-
-uint64_t frame_alloc(void)
-{
-	uint64_t pa = 0;
-
-	if (free_list) {
-		pa = free_list;
-		free_list = *(uint64_t *)phys_to_virt(pa);
-	} else {
-		while (cur < nranges && ranges[cur].next >= ranges[cur].end)
-			cur++;
-		if (cur == nranges)
-			return 0;
-		pa = ranges[cur].next;
-		ranges[cur].next += PAGE_SIZE;
-	}
-	memset(phys_to_virt(pa), 0, PAGE_SIZE);
-	return pa;
-}
-
-void frame_free(uint64_t pa)
-{
-	*(uint64_t *)phys_to_virt(pa) = free_list;
-	free_list = pa;
+	__asm__ volatile("mov %0, %%cr3" ::"r"(cur_pml4_pa) : "memory");
 }
 
 void pt_init(uint64_t ram_end)
 {
 	extern uint64_t boot_pml4[];
 
-	(void)ram_end; /* RAM above 4 GiB: not used yet */
+	(void)ram_end; /* RAM above 4 GiB: not used yet (main.c stops at 4 GiB) */
 	uint64_t pa;
 
 	boot_pml4_pa = cur_pml4_pa = (uint64_t)boot_pml4;
@@ -162,22 +140,24 @@ void hal_as_destroy(struct hal_as *as)
 	as->used = false;
 }
 
-/* Copies the committed pages of [start, end) into the tables at top. */
-static int copy_range(uint64_t *top, uptr start, uptr end)
+/* Carries the pages of [start, end) into the tables at top: frames are
+ * shared copy-on-write, demand-zero PTEs are copied as they are. */
+static int share_range(uint64_t *top, uptr start, uptr end)
 {
 	for (uptr p = start; p < end; p += PAGE_SIZE) {
-		uint64_t *e = pte_in(cur_pml4, p, false), *d, pa;
-		if (!e || !(*e & PTE_COMMITTED))
+		uint64_t *e = pte_in(cur_pml4, p, false), *d;
+		if (!e || !(*e & (PTE_COMMITTED | PTE_ZERO)))
 			continue;
-		pa = frame_alloc();
-		d = pa ? pte_in(top, p, true) : NULL;
-		if (!d) {
-			if (pa)
-				frame_free(pa);
+		d = pte_in(top, p, true);
+		if (!d)
 			return -ENOMEM;
+		if (*e & PTE_COMMITTED) {
+			if (!frame_share(*e & PTE_ADDR))
+				return -ENOMEM; /* 65535 sharers: no more forks of it */
+			if (*e & PTE_W)
+				*e = (*e & ~PTE_W) | PTE_COW;
 		}
-		memcpy(phys_to_virt(pa), phys_to_virt(*e & PTE_ADDR), PAGE_SIZE);
-		*d = pa | (*e & ~PTE_ADDR);
+		*d = *e;
 	}
 	return 0;
 }
@@ -197,11 +177,13 @@ int hal_as_fork(const struct hal_region *r, size_t n, struct hal_as **out)
 	memcpy(top + 256, pml4 + 256, 256 * sizeof(uint64_t));
 	for (size_t i = 0; i < n; i++) {
 		if (!owned(r[i].start, r[i].end - r[i].start) || r[i].start >= DIRECT_MAP ||
-		    copy_range(top, r[i].start, r[i].end) < 0) {
+		    share_range(top, r[i].start, r[i].end) < 0) {
 			hal_as_destroy(as);
+			flush_tlb();
 			return -ENOMEM;
 		}
 	}
+	flush_tlb(); /* the parent's pages lost W */
 	*out = as;
 	return 0;
 }
@@ -229,26 +211,80 @@ static bool owned(uptr va, size_t len)
 	       (va >= KHEAP_BASE && va + len <= KHEAP_BASE + KHEAP_SIZE);
 }
 
-static inline void invlpg(uint64_t va)
+
+/* A demand-zero PTE for va that will have protection prot once filled. */
+static uint64_t zero_pte(uint64_t va, int prot)
 {
-	__asm__ volatile("invlpg (%0)" ::"r"(va) : "memory");
+	uint64_t f = leaf_flags(va, prot);
+
+	return (f & ~(PTE_COMMITTED | PTE_P)) | PTE_ZERO | (f & PTE_P ? PTE_SOFTP : 0);
+}
+
+/* The PTE of a committed frame pa at va with protection prot: a frame other
+ * address spaces still map stays read-only until its first write. */
+static uint64_t frame_pte(uint64_t va, uint64_t pa, int prot)
+{
+	uint64_t f = leaf_flags(va, prot);
+
+	if ((f & PTE_W) && frame_shared(pa))
+		f = (f & ~PTE_W) | PTE_COW;
+	return pa | f;
+}
+
+/* TLB upkeep for a run of PTE changes: only a page that was present can be
+ * cached; past FLUSH_ALL of them one CR3 reload is cheaper than invlpg
+ * each (under TCG an invlpg costs about as much as a syscall). */
+#define FLUSH_ALL 16
+struct tlb_batch {
+	uptr pages[FLUSH_ALL];
+	int n;
+	bool all;
+};
+
+static void tlb_note(struct tlb_batch *b, uptr va, uint64_t old)
+{
+	if (!(old & PTE_P) || b->all)
+		return;
+	if (b->n == FLUSH_ALL)
+		b->all = true;
+	else
+		b->pages[b->n++] = va;
+}
+
+static void tlb_done(const struct tlb_batch *b)
+{
+	if (b->all)
+		flush_tlb();
+	else
+		for (int i = 0; i < b->n; i++)
+			invlpg(b->pages[i]);
 }
 
 /* Gives every committed page of [va, va+len) protection prot, or (release)
  * frees its frame and clears the PTE. */
 static int set_committed(uptr va, size_t len, int prot, bool release)
 {
+	struct tlb_batch tlb = {.n = 0};
+
 	if (!owned(va, len))
 		return -EINVAL;
 	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
-		uint64_t *e = pte_of(p, false);
-		if (!e || !(*e & PTE_COMMITTED))
+		uint64_t *e = pte_of(p, false), pa, old;
+		if (!e || !(*e & (PTE_COMMITTED | PTE_ZERO)))
 			continue;
-		if (release)
-			frame_free(*e & PTE_ADDR);
-		*e = release ? 0 : (*e & PTE_ADDR) | leaf_flags(p, prot);
-		invlpg(p);
+		old = *e;
+		pa = old & PTE_ADDR;
+		if (old & PTE_ZERO) {
+			*e = release ? 0 : zero_pte(p, prot);
+		} else if (release) {
+			frame_free(pa);
+			*e = 0;
+		} else {
+			*e = frame_pte(p, pa, prot);
+		}
+		tlb_note(&tlb, p, old);
 	}
+	tlb_done(&tlb);
 	return 0;
 }
 
@@ -262,10 +298,9 @@ int hal_mem_protect(uptr va, size_t len, int prot)
 	return set_committed(va, len, prot, false);
 }
 
-int hal_mem_map(uptr va, size_t len, int prot)
+/* The core's heap is backed at once: the kernel must never fault on it. */
+static int map_eager(uptr va, size_t len, int prot)
 {
-	if (!owned(va, len))
-		return -EINVAL;
 	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
 		uint64_t *e = pte_of(p, true);
 		uint64_t pa;
@@ -280,4 +315,56 @@ int hal_mem_map(uptr va, size_t len, int prot)
 		invlpg(p);
 	}
 	return 0;
+}
+
+int hal_mem_map(uptr va, size_t len, int prot)
+{
+	struct tlb_batch tlb = {.n = 0};
+
+	if (!owned(va, len))
+		return -EINVAL;
+	if (va >= DIRECT_MAP)
+		return map_eager(va, len, prot);
+	for (uptr p = va; p < va + len; p += PAGE_SIZE) {
+		uint64_t *e = pte_of(p, true), old;
+		if (!e) {
+			tlb_done(&tlb);
+			hal_mem_unmap(va, p - va);
+			return -ENOMEM;
+		}
+		old = *e;
+		if (old & PTE_COMMITTED)
+			frame_free(old & PTE_ADDR);
+		*e = zero_pte(p, prot);
+		tlb_note(&tlb, p, old);
+	}
+	tlb_done(&tlb);
+	return 0;
+}
+
+int mm_fault(uint64_t va, bool write)
+{
+	uint64_t *e, pa, n;
+
+	if (va < USER_MIN || va >= USER_MAX || !(e = pte_in(cur_pml4, va, false)))
+		return 0;
+	if ((*e & PTE_ZERO) && (*e & PTE_SOFTP)) {
+		if (!(pa = frame_alloc()))
+			return -ENOMEM;
+		*e = pa | (*e & ~(PTE_ADDR | PTE_ZERO | PTE_SOFTP)) | PTE_P | PTE_COMMITTED;
+	} else if (write && (*e & PTE_P) && (*e & PTE_COW)) {
+		pa = *e & PTE_ADDR;
+		if (frame_shared(pa)) {
+			if (!(n = frame_alloc()))
+				return -ENOMEM;
+			memcpy(phys_to_virt(n), phys_to_virt(pa), PAGE_SIZE);
+			frame_free(pa); /* one share fewer */
+			pa = n;
+		}
+		*e = pa | (*e & ~(PTE_ADDR | PTE_COW)) | PTE_W;
+	} else {
+		return 0;
+	}
+	invlpg(va);
+	return 1;
 }

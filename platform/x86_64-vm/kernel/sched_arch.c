@@ -1,6 +1,6 @@
 /*
  * x86_64-vm: what the shared scheduler (vm-common/kernel/sched.c) needs
- * from the CPU: the FXSAVE area and FS base per thread, a new thread's
+ * from the CPU: the FPU/SSE/AVX state (fpu.c) and FS base per thread, a new thread's
  * first switch_stack frame, the idle hlt and the timer slice.
  */
 #include <nto/kernel.h>
@@ -8,16 +8,16 @@
 
 void vm_arch_switch(struct vm_thread_arch *prev, const struct vm_thread_arch *next)
 {
-	__asm__ volatile("fxsave64 %0" : "=m"(prev->fpu));
+	fpu_save(prev->fpu);
 	prev->fs = rdmsr(MSR_FS_BASE);
 	wrmsr(MSR_FS_BASE, next->fs);
-	__asm__ volatile("fxrstor64 %0" ::"m"(next->fpu));
+	fpu_load(next->fpu);
 }
 
 void vm_arch_thread_init(struct vm_thread_arch *a, struct nto_regs *regs, uint64_t tls)
 {
 	(void)regs;
-	__asm__ volatile("fxsave64 %0" : "=m"(a->fpu)); /* the creator's, as clone does */
+	fpu_save(a->fpu); /* the creator's, as clone does */
 	a->fs = tls;
 }
 

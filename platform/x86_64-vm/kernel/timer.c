@@ -47,6 +47,112 @@ void lapic_arm(int64_t delta)
 	lapic_write(LAPIC_TIMER_INIT, (uint32_t)(delta > 0 && !ticks ? 1 : ticks));
 }
 
+/*
+ * The clock: the TSC, calibrated against the host's clock. A host call
+ * costs ~55 us under TCG, so reading the host at every clock_gettime made
+ * time coarse and waits end early against the program's own readings. The
+ * host clock is read with the TSC on both sides (its value is taken to
+ * belong to the midpoint); once CAL_NS of host time have passed since the
+ * first reading the rate is known, and every RECAL_NS it is refined from
+ * that first reading (a longer base, a better rate) without a jump. On a
+ * confidential VM the TSC is the trusted clock (SEV-SNP Secure TSC, TDX's
+ * virtualised TSC); the host only supplies the epoch.
+ */
+#define CAL_NS   20000000LL   /* 20 ms */
+#define RECAL_NS 1000000000LL /* 1 s */
+
+static struct {
+	bool ready;
+	uint64_t tsc0, tsc_a; /* the first reading; the current anchor */
+	int64_t mono0, ns_a;  /* host time at them */
+	int64_t real_off;     /* CLOCK_REALTIME - CLOCK_MONOTONIC */
+	uint64_t mult;        /* ns per tick, 32.32 fixed point */
+	int64_t next_recal;
+} clk;
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+/* The host's clock c, and the TSC at the middle of the call. */
+static int host_clock(int c, int64_t *ns, uint64_t *tsc)
+{
+	struct hc_msg req = {HC_MAGIC, HC_CLOCK, 0, 0, {c, 0, 0, 0, 0}, 0, 0}, resp;
+	static uint64_t seq = 3ULL << 61;
+	uint64_t t0 = rdtsc();
+
+	req.seq = seq++;
+	if (hal_hostcall(&req, NULL, 0, &resp, NULL, 0) < 0 || resp.ret < 0)
+		return -EIO;
+	*tsc = t0 + (rdtsc() - t0) / 2;
+	*ns = resp.ret;
+	return 0;
+}
+
+static int64_t tsc_to_ns(uint64_t tsc)
+{
+	return clk.ns_a + (int64_t)(((unsigned __int128)(tsc - clk.tsc_a) * clk.mult) >> 32);
+}
+
+/* The rate from the first reading to (h, t); false if nonsense (a host
+ * clock that went backwards or stood still: keep the old rate). */
+static bool set_rate(int64_t h, uint64_t t)
+{
+	if (h <= clk.mono0 || t <= clk.tsc0)
+		return false;
+	clk.mult = (uint64_t)(((unsigned __int128)(h - clk.mono0) << 32) / (t - clk.tsc0));
+	return clk.mult != 0;
+}
+
+/* Before the rate is known: every reading is the host's. */
+static int calibrate(int c, int64_t *ns)
+{
+	int64_t h, r;
+	uint64_t t, tr;
+
+	if (host_clock(CLOCK_MONOTONIC, &h, &t) < 0)
+		return -EIO;
+	if (!clk.tsc0) {
+		clk.tsc0 = t;
+		clk.mono0 = h;
+	} else if (h - clk.mono0 >= CAL_NS && set_rate(h, t) &&
+		   host_clock(CLOCK_REALTIME, &r, &tr) == 0) {
+		clk.tsc_a = t;
+		clk.ns_a = h;
+		clk.real_off = r - tsc_to_ns(tr);
+		clk.next_recal = h + RECAL_NS;
+		clk.ready = true;
+	}
+	*ns = h;
+	if (c == CLOCK_REALTIME)
+		return host_clock(CLOCK_REALTIME, ns, &t);
+	return 0;
+}
+
+int hal_clock_ns(int c, int64_t *ns)
+{
+	uint64_t t;
+	int64_t h, mono;
+
+	if (!clk.ready)
+		return calibrate(c, ns);
+	t = rdtsc();
+	mono = tsc_to_ns(t);
+	if (mono >= clk.next_recal && host_clock(CLOCK_MONOTONIC, &h, &t) == 0) {
+		mono = tsc_to_ns(t);
+		clk.tsc_a = t; /* the new rate starts from where the old one is */
+		clk.ns_a = mono;
+		set_rate(h, t);
+		clk.next_recal = mono + RECAL_NS;
+	}
+	*ns = c == CLOCK_REALTIME ? mono + clk.real_off : mono;
+	return 0;
+}
+
 int64_t now_ns(void)
 {
 	int64_t t = 0;

@@ -29,6 +29,10 @@ static struct tss tss __attribute__((aligned(16)));
 static struct idt_gate idt[256] __attribute__((aligned(16)));
 static uint8_t dfstack[16 << 10] __attribute__((aligned(16)));
 static struct percpu cpu0;
+uint8_t smap_on;
+
+#define CR4_SMEP (1UL << 20)
+#define CR4_SMAP (1UL << 21)
 
 extern char trap_stubs[];
 void syscall_entry(void);
@@ -55,6 +59,25 @@ static void load_tables(void)
 			 "ltr %w2" ::"i"(KERNEL_CS),
 			 "r"(KERNEL_DS), "r"(TSS_SEL)
 			 : "rax", "memory");
+}
+
+/* SMEP: the kernel never runs program code. SMAP: it touches program
+ * memory only inside user_copy. Both where the CPU has them (TCG's
+ * `-cpu max` does). */
+static void protect_user_pages(void)
+{
+	uint32_t a = 7, b, c = 0, d;
+	uint64_t cr4;
+
+	__asm__ volatile("cpuid" : "+a"(a), "=b"(b), "+c"(c), "=d"(d));
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	if (b & (1U << 7))
+		cr4 |= CR4_SMEP;
+	if (b & (1U << 20)) {
+		cr4 |= CR4_SMAP;
+		smap_on = 1;
+	}
+	__asm__ volatile("mov %0, %%cr4" ::"r"(cr4) : "memory");
 }
 
 void cpu_init(void)
@@ -87,6 +110,8 @@ void cpu_init(void)
 	outb(0x21, 0xff);
 	outb(0xa1, 0xff);
 	lapic_init();
+	protect_user_pages();
+	fpu_init();
 }
 
 void set_kernel_stack(uint64_t top)
@@ -128,7 +153,7 @@ static void to_user(struct nto_regs *r, struct trapframe *tf)
 	from_regs(r, tf);
 }
 
-void x86_syscall(struct trapframe *tf)
+int x86_syscall(struct trapframe *tf)
 {
 	struct nto_regs r;
 
@@ -136,6 +161,10 @@ void x86_syscall(struct trapframe *tf)
 	sched_entering_core();
 	core_syscall(&r);
 	to_user(&r, tf);
+	/* SYSRET would load rip from rcx and rflags from r11: exact only when
+	 * they hold those values (not after execve, sigreturn or a signal
+	 * frame), and safe only for a canonical rip (else #GP in ring 0). */
+	return tf->rcx == tf->rip && tf->r11 == tf->rflags && tf->rip < USER_MAX;
 }
 
 static const char *const exc_names[32] = {
@@ -177,11 +206,36 @@ static int fault_signal(const struct trapframe *tf, int *code, uint64_t *addr)
 	}
 }
 
+/* A page fault the kernel serves itself: demand-zero, copy-on-write, or a
+ * fault inside user_copy, which then fails with -EFAULT. True if handled;
+ * *oom set when a program page could not get a frame. */
+static bool kernel_page_fault(struct trapframe *tf, bool *oom)
+{
+	uint64_t va = read_cr2();
+	int r = mm_fault(va, tf->error & 2);
+
+	*oom = r < 0;
+	if (r > 0)
+		return true;
+	if (!(tf->cs & 3) && va < USER_MAX &&
+	    (tf->rip == (uint64_t)user_copy_insn || tf->rip == (uint64_t)user_copy_insn8)) {
+		tf->rip = (uint64_t)user_copy_fixup;
+		return true;
+	}
+	return false;
+}
+
 void x86_trap(struct trapframe *tf)
 {
 	struct nto_regs r;
 	uint64_t addr;
 	int code, sig;
+	bool oom = false;
+
+	if (smap_on) /* an interrupt gate keeps the program's AC flag */
+		__asm__ volatile("clac" ::: "memory");
+	if (tf->vector == 14 && kernel_page_fault(tf, &oom))
+		return;
 
 	if (tf->vector == VEC_TIMER) {
 		/* From the program: the core fires its timers (signals) now.
@@ -204,6 +258,11 @@ void x86_trap(struct trapframe *tf)
 			 tf->vector, exc_names[tf->vector], tf->error, tf->rip, read_cr2(),
 			 tf->rsp);
 	sig = fault_signal(tf, &code, &addr);
+	if (oom) { /* Linux's OOM killer would pick someone; here it is the toucher */
+		dbg_printf("nto: out of memory (no frame for a page at %lx)\n", addr);
+		sig = SIGBUS;
+		code = 2; /* BUS_ADRERR */
+	}
 	to_regs(tf, &r);
 	r.orig_rax = (uint64_t)-1;
 	core_fault(&r, sig, code, addr);

@@ -30,9 +30,9 @@ static inline void vm_cpu_relax(void)
 }
 
 /* Per-thread CPU state the scheduler keeps (vm-common/kernel/sched.c):
- * the FPU/SSE registers (FXSAVE) and the FS base. */
+ * the FPU/SSE/AVX registers (fpu.c's area) and the FS base. */
 struct vm_thread_arch {
-	uint8_t fpu[512] __attribute__((aligned(16)));
+	uint8_t fpu[FPU_AREA] __attribute__((aligned(64)));
 	uint64_t fs;
 };
 

@@ -79,6 +79,12 @@ void frame_free(uint64_t pa);
  * direct map to ram_end. */
 void pt_init(uint64_t ram_end);
 
+/* Resolves a page fault at program address va that is the kernel's to
+ * serve: a demand-zero page's first touch, or a write to a copy-on-write
+ * page. 1 if resolved (retry the access), 0 if it is a real fault, -ENOMEM
+ * if no frame is left. */
+int mm_fault(uint64_t va, bool write);
+
 /* Loads the page tables of as (NULL: the boot address space). */
 void mm_switch(struct hal_as *as);
 
@@ -106,10 +112,27 @@ void sched_entering_core(void);
 /* The kernel stack of the running thread changed (trap.c sets rsp0). */
 void set_kernel_stack(uint64_t top);
 
+/* ---- the program's FPU/SSE/AVX state (fpu.c) ---- */
+/* Bytes reserved for one thread's saved state (XSAVE of x87+SSE+AVX is 832). */
+#define FPU_AREA 1024
+/* Turns on XSAVE with x87, SSE and AVX where the CPU has them. */
+void fpu_init(void);
+/* Saves the live state into / loads it from a 64-byte aligned FPU_AREA. */
+void fpu_save(void *area);
+void fpu_load(const void *area);
+
 /* ---- traps (trap.c) ---- */
 void cpu_init(void);
 void x86_trap(struct trapframe *tf);
-void x86_syscall(struct trapframe *tf);
+/* Serves a SYSCALL; 1 if the return may use sysretq (entry.S), 0 for iretq. */
+int x86_syscall(struct trapframe *tf);
 __noreturn void enter_frame(struct trapframe *tf);
+/* Copies n bytes between kernel and program memory (entry.S): 0, or
+ * -EFAULT if a program page faults and mm_fault cannot resolve it. */
+long user_copy(void *dst, const void *src, size_t n);
+/* The fault-able instructions of user_copy and where their faults resume. */
+extern char user_copy_insn[], user_copy_insn8[], user_copy_fixup[];
+/* Set when CR4.SMAP is on: user_copy brackets its access with stac/clac. */
+extern uint8_t smap_on;
 
 #endif

@@ -10,8 +10,10 @@
  * what Linux reports for an RV64GC hart. */
 #define NTO_HWCAP         ((1UL << ('i' - 'a')) | (1UL << ('m' - 'a')) | (1UL << ('a' - 'a')) | \
 			   (1UL << ('f' - 'a')) | (1UL << ('d' - 'a')) | (1UL << ('c' - 'a')))
-/* The FP state: struct __riscv_d_ext_state (f0-f31, fcsr), padded to 8. */
+/* The FP state: struct __riscv_d_ext_state (f0-f31, fcsr), padded to 8;
+ * always this size (no V state yet). */
 #define NTO_FPU_SIZE      (32 * 8 + 8)
+#define NTO_FPU_MAX       NTO_FPU_SIZE
 
 /* There is no vDSO (Linux's handlers return through its rt_sigreturn
  * trampoline): a handler returns to this address (the last page of the

@@ -7,7 +7,8 @@
 #define NTO_ARCH_NAME     "x86_64"
 #define NTO_ELF_MACHINE   62 /* EM_X86_64 */
 #define NTO_HWCAP         0x178bfbffUL
-#define NTO_FPU_SIZE      512 /* the FXSAVE area (HAL_FPU_SIZE) */
+#define NTO_FPU_SIZE      512  /* the FXSAVE area (HAL_FPU_SIZE) */
+#define NTO_FPU_MAX       4096 /* XSAVE, x87..AVX-512: 2432 + 4 bytes (HAL_FPU_MAX) */
 
 struct kstat {
 	uint64_t st_dev, st_ino, st_nlink;

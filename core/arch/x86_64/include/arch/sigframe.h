@@ -28,6 +28,23 @@ struct siginfo64 {
 	uint8_t rest[128 - 24];
 };
 
+/* uc_flags: the fpstate is an XSAVE area with the software bytes below. */
+#define UC_FP_XSTATE 0x1
+
+/* Linux's software bytes in the FXSAVE area's reserved tail (byte 464),
+ * telling that an XSAVE area follows and how big it is; FP_XSTATE_MAGIC2
+ * sits right after the xstate_size bytes of the area. */
+#define FPX_SW_OFFSET    464
+#define FP_XSTATE_MAGIC1 0x46505853U
+#define FP_XSTATE_MAGIC2 0x46505845U
+struct fpx_sw_bytes {
+	uint32_t magic1;
+	uint32_t extended_size; /* xstate_size + 4 (MAGIC2) */
+	uint64_t xfeatures;     /* the XSAVE features enabled (XCR0) */
+	uint32_t xstate_size;   /* bytes of the XSAVE area */
+	uint32_t padding[7];
+};
+
 struct rt_sigframe64 {
 	uint64_t pretcode;
 	struct ucontext64 uc;
