@@ -144,7 +144,7 @@ MULTIPROC :=
 # The differential corpus is one suite parameterized by platform: every
 # test runs on each platform named here (a skip says why, and so does a
 # known bug, a strict xfail: -rsxX lists them).
-TEST_PLATFORMS := sgx-sim,x86_64-vm
+TEST_PLATFORMS := sgx-sim,x86_64-vm,riscv64-vm
 
 integration: all test-progs
 	NTO_PLATFORMS=$(TEST_PLATFORMS) NTO_TEST_NO_BUILD=1 $(PYTEST) -q -rsxX $(MULTIPROC) tests
