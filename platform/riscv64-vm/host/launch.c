@@ -14,7 +14,7 @@
 
 static void exec_qemu(const struct vm_qemu_args *a)
 {
-	const char *argv[] = {"qemu-system-riscv64", "-machine", "virt", "-accel", a->accel,
+	const char *argv[] = {"qemu-system-riscv64", "-machine", "virt", "-accel", a->accel, "-cpu", "rv64,zkr=on",
 			      "-bios", "default", "-m", a->mem, "-no-reboot", "-nodefaults",
 			      "-display", "none", "-kernel", a->kernel, "-initrd", a->initrd,
 			      "-append", a->verbose ? "verbose" : "quiet",

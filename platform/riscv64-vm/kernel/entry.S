@@ -222,4 +222,14 @@ fpu_restore:
 	ret
 	.option pop
 
+/* uint64_t rv_seed_read(void): one read of Zkr's seed CSR (0x015; it must
+ * be read with csrrw). Where the hart has no Zkr, or M-mode has not granted
+ * S-mode access (mseccfg.SSEED), the csrrw traps as an illegal instruction
+ * and rv_trap_kernel returns DEAD from here (trap.c). */
+	.globl rv_seed_read, rv_seed_insn
+rv_seed_read:
+rv_seed_insn:
+	csrrw a0, 0x015, zero
+	ret
+
 	.section .note.GNU-stack, "", @progbits

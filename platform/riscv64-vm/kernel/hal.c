@@ -74,12 +74,26 @@ uint64_t vm_arch_first_stack(uint64_t top, void (*entry)(void))
 	return (uint64_t)sp;
 }
 
-/* Mixes the time CSR's low bits over many reads: QEMU virt has no RNG the
- * kernel can reach without a driver (virtio-rng is a later step), and the
- * host must not choose the bytes. Only as good as the timer's jitter. */
-int hal_random(void *buf, size_t n)
+/* 16 bits from Zkr's entropy source, or -EIO if it has none (or died). */
+static int seed16(uint16_t *out)
 {
-	uint8_t *p = buf;
+	for (int tries = 0; tries < 1000000; tries++) {
+		uint64_t v = rv_seed_read();
+		if (SEED_OPST(v) == SEED_ES16) {
+			*out = (uint16_t)v;
+			return 0;
+		}
+		if (v == SEED_DEAD)
+			return -EIO; /* DEAD, or no seed CSR at all */
+		/* BIST or WAIT: the source is warming up or refilling */
+	}
+	return -EIO;
+}
+
+/* The fallback where the hart has no Zkr: the time CSR's low bits mixed
+ * over many reads. Only as good as the timer's jitter (weak; logged). */
+static void jitter_bytes(uint8_t *p, size_t n)
+{
 	uint64_t x = 0x9e3779b97f4a7c15ULL;
 
 	for (size_t i = 0; i < n; i++) {
@@ -91,6 +105,39 @@ int hal_random(void *buf, size_t n)
 		}
 		p[i] = (uint8_t)(x >> 56);
 	}
+}
+
+/*
+ * The TEE's own randomness: Zkr's seed CSR (QEMU's `zkr=on`; the entropy
+ * source a Keystone or CoVE hart would have), never the host. The spec
+ * leaves conditioning to software: every 32 bytes out are the SHA-256 of
+ * 64 raw 16-bit samples (4x oversampled).
+ */
+int hal_random(void *buf, size_t n)
+{
+	static bool warned;
+	uint8_t *p = buf, out[32];
+	uint16_t raw[64];
+
+	while (n) {
+		size_t k = MIN(n, sizeof(out));
+		for (size_t i = 0; i < ARRAY_SIZE(raw); i++) {
+			if (seed16(&raw[i]) < 0)
+				goto no_seed;
+		}
+		if (!vm_measure((const uint8_t *)raw, sizeof(raw), out))
+			goto no_seed;
+		memcpy(p, out, k);
+		p += k;
+		n -= k;
+	}
+	return 0;
+no_seed:
+	if (!warned) {
+		vlog("riscv64-vm: no Zkr entropy source: randomness from timer jitter only\n");
+		warned = true;
+	}
+	jitter_bytes(p, n);
 	return 0;
 }
 

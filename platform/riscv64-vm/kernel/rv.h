@@ -86,6 +86,13 @@ void fpu_restore(const void *buf);
 /* A trap from the program (an ecall, a fault, the timer): serves it and
  * returns to trap_return with tf, which the core may have rewritten. */
 void rv_trap_user(struct trapframe *tf);
+/* Reads Zkr's seed CSR once (entry.S): OPST in bits 31:30, 16 bits of
+ * entropy in 15:0 when OPST is ES16; SEED_DEAD where there is no seed CSR. */
+uint64_t rv_seed_read(void);
+extern char rv_seed_insn[];
+#define SEED_OPST(v) (((v) >> 30) & 3)
+#define SEED_ES16    2
+#define SEED_DEAD    (3UL << 30)
 /* A trap of the kernel itself: returns only if it was a copy routine's
  * first touch of a demand-zero or copy-on-write program page (trap.c),
  * else ends the VM with a report. */
