@@ -12,18 +12,12 @@
  * copy cannot fault; SUM lets the kernel touch U pages for its length only. */
 int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 {
-	csr_set(sstatus, SSTATUS_SUM);
-	memcpy(dst, (const void *)src, n);
-	csr_clear(sstatus, SSTATUS_SUM);
-	return 0;
+	return (int)rv_user_copy(dst, (const void *)src, n);
 }
 
 int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 {
-	csr_set(sstatus, SSTATUS_SUM);
-	memcpy((void *)dst, src, n);
-	csr_clear(sstatus, SSTATUS_SUM);
-	return 0;
+	return (int)rv_user_copy((void *)dst, src, n);
 }
 
 /* The kernel is built without FP, so the program's FP registers stay live

@@ -86,6 +86,11 @@ void fpu_restore(const void *buf);
 /* A trap from the program (an ecall, a fault, the timer): serves it and
  * returns to trap_return with tf, which the core may have rewritten. */
 void rv_trap_user(struct trapframe *tf);
+/* Copies n bytes between kernel and program memory under SUM (entry.S):
+ * 0, or -EFAULT if a program page faults and the trap path cannot serve it. */
+long rv_user_copy(void *dst, const void *src, size_t n);
+/* Its fault-able instructions, and where their faults resume. */
+extern char rv_user_copy_start[], rv_user_copy_end[], rv_user_copy_fixup[];
 /* Reads Zkr's seed CSR once (entry.S): OPST in bits 31:30, 16 bits of
  * entropy in 15:0 when OPST is ES16; SEED_DEAD where there is no seed CSR. */
 uint64_t rv_seed_read(void);
