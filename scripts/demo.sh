@@ -31,3 +31,12 @@ if cc -static -o "$work/crash" "$work/crash.c" 2>/dev/null; then
 fi
 echo "== every system call, strace-style"
 $NTO run --strace /bin/busybox true 2>&1 | tail -4
+echo "== one core, three TEE shapes: the same shell pipeline in a VM-based TEE (x86_64-vm, QEMU)"
+$NTO run --platform x86_64-vm --mount "$work:/data:ro" --cwd /data /bin/busybox sh -c \
+	'cat words.txt | sort | head -1; uname -m'
+printf '#include <stdio.h>\n#include <sys/utsname.h>\nint main(void){ struct utsname u; uname(&u);\n  printf("hello from %%s\\n", u.machine); return 0; }\n' > "$work/hello.c"
+if command -v riscv64-linux-gnu-gcc >/dev/null &&
+	riscv64-linux-gnu-gcc -static -o "$work/hello-rv" "$work/hello.c" 2>/dev/null; then
+	echo "== and a riscv64 program on the S-mode RISC-V kernel (riscv64-vm, the Keystone shape)"
+	$NTO run --platform riscv64-vm "$work/hello-rv"
+fi
