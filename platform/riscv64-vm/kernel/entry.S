@@ -222,45 +222,6 @@ fpu_restore:
 	ret
 	.option pop
 
-/* long rv_user_copy(void *dst, const void *src, size_t n): the one place
- * the kernel touches program memory (hal_copy_*_user), with sstatus.SUM on
- * only here. 8 bytes a step when both ends are aligned. A fault between
- * rv_user_copy_start and rv_user_copy_end that the trap path cannot serve
- * (demand-zero, copy-on-write) resumes at rv_user_copy_fixup (trap.c): the
- * copy returns -EFAULT instead of the kernel stopping. */
-	.globl rv_user_copy, rv_user_copy_start, rv_user_copy_end, rv_user_copy_fixup
-rv_user_copy:
-	li t1, SSTATUS_SUM
-	csrs sstatus, t1
-rv_user_copy_start:
-	or t0, a0, a1
-	andi t0, t0, 7
-	bnez t0, 2f
-	li t2, 8
-1:	bltu a2, t2, 2f
-	ld t0, 0(a1)
-	sd t0, 0(a0)
-	addi a0, a0, 8
-	addi a1, a1, 8
-	addi a2, a2, -8
-	j 1b
-2:	beqz a2, 3f
-	lb t0, 0(a1)
-	sb t0, 0(a0)
-	addi a0, a0, 1
-	addi a1, a1, 1
-	addi a2, a2, -1
-	j 2b
-rv_user_copy_end:
-3:	csrc sstatus, t1
-	li a0, 0
-	ret
-rv_user_copy_fixup:
-	li t1, SSTATUS_SUM
-	csrc sstatus, t1
-	li a0, -14                       /* -EFAULT */
-	ret
-
 /* uint64_t rv_seed_read(void): one read of Zkr's seed CSR (0x015; it must
  * be read with csrrw). Where the hart has no Zkr, or M-mode has not granted
  * S-mode access (mseccfg.SSEED), the csrrw traps as an illegal instruction

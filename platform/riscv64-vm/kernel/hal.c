@@ -1,5 +1,5 @@
 /*
- * riscv64-vm: the rest of the HAL (user copies under sstatus.SUM, FP
+ * riscv64-vm: the rest of the HAL (user copies through the direct map, FP
  * state, TLS, randomness, clocks, exit) and the scheduler's per-thread CPU
  * state (vm-common/kernel/sched.c).
  */
@@ -8,16 +8,19 @@
 
 #define FCSR_MASK 0xffU /* frm and fflags: the rest reads as zero */
 
-/* The core checked the range against its own map and paged it in, so the
- * copy cannot fault; SUM lets the kernel touch U pages for its length only. */
+/* Program memory is reached through the direct map after a walk of the
+ * program's table (mm_copy_user), never with sstatus.SUM: the kernel
+ * cannot touch a program address by mistake, and no SUM toggle costs a
+ * TLB flush (QEMU flushes the whole TLB at each change of SUM: a copy cost
+ * ~10 us that way). */
 int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 {
-	return (int)rv_user_copy(dst, (const void *)src, n);
+	return mm_copy_user(dst, (uint64_t)src, n, false);
 }
 
 int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 {
-	return (int)rv_user_copy((void *)dst, src, n);
+	return mm_copy_user((void *)src, (uint64_t)dst, n, true);
 }
 
 /* The kernel is built without FP, so the program's FP registers stay live

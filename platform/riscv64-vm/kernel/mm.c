@@ -286,6 +286,43 @@ bool mm_cow_fault(uint64_t va)
 	return true;
 }
 
+/* The kernel's address (through the direct map) of program page va for a
+ * read or a write, serving demand-zero and copy-on-write as the MMU's
+ * fault would; NULL where the program itself could not make that access. */
+static uint8_t *user_page(uint64_t va, bool write)
+{
+	for (int tries = 0; tries < 2; tries++) {
+		uint64_t *e = va < USER_MAX ? pte_in(cur_root, va, false) : NULL;
+		if (!e)
+			return NULL;
+		if ((*e & (PTE_V | PTE_U)) == (PTE_V | PTE_U) && (*e & (write ? PTE_W : PTE_R)))
+			return phys_to_virt(pte_pa(*e));
+		if (!mm_fill_zero(va) && !(write && mm_cow_fault(va)))
+			return NULL;
+	}
+	return NULL;
+}
+
+int mm_copy_user(void *kbuf, uint64_t uva, size_t n, bool to_user)
+{
+	uint8_t *k = kbuf;
+
+	while (n) {
+		size_t off = uva & (PAGE_SIZE - 1), len = MIN(n, PAGE_SIZE - off);
+		uint8_t *p = user_page(uva - off, to_user);
+		if (!p)
+			return -EFAULT;
+		if (to_user)
+			memcpy(p + off, k, len);
+		else
+			memcpy(k, p + off, len);
+		k += len;
+		uva += len;
+		n -= len;
+	}
+	return 0;
+}
+
 /* Gives every committed page of [va, va+len) protection prot, or (release)
  * frees its frame and clears the PTE. */
 static int set_committed(uptr va, size_t len, int prot, bool release)

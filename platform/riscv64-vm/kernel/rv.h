@@ -86,11 +86,11 @@ void fpu_restore(const void *buf);
 /* A trap from the program (an ecall, a fault, the timer): serves it and
  * returns to trap_return with tf, which the core may have rewritten. */
 void rv_trap_user(struct trapframe *tf);
-/* Copies n bytes between kernel and program memory under SUM (entry.S):
- * 0, or -EFAULT if a program page faults and the trap path cannot serve it. */
-long rv_user_copy(void *dst, const void *src, size_t n);
-/* Its fault-able instructions, and where their faults resume. */
-extern char rv_user_copy_start[], rv_user_copy_end[], rv_user_copy_fixup[];
+/* Copies n bytes between kbuf and the running program's address uva
+ * (to_user: into the program) through the direct map, serving demand-zero
+ * and copy-on-write pages on the way: 0, or -EFAULT where the program could
+ * not make the access itself (mm.c). */
+int mm_copy_user(void *kbuf, uint64_t uva, size_t n, bool to_user);
 /* Reads Zkr's seed CSR once (entry.S): OPST in bits 31:30, 16 bits of
  * entropy in 15:0 when OPST is ES16; SEED_DEAD where there is no seed CSR. */
 uint64_t rv_seed_read(void);
@@ -98,9 +98,8 @@ extern char rv_seed_insn[];
 #define SEED_OPST(v) (((v) >> 30) & 3)
 #define SEED_ES16    2
 #define SEED_DEAD    (3UL << 30)
-/* A trap of the kernel itself: returns only if it was a copy routine's
- * first touch of a demand-zero or copy-on-write program page (trap.c),
- * else ends the VM with a report. */
+/* A trap of the kernel itself: returns only from the seed CSR's probe
+ * (trap.c), else ends the VM with a report. */
 void rv_trap_kernel(struct trapframe *tf);
 /* Returns to the program from frame tf (anywhere in kernel memory). */
 __noreturn void trap_return(struct trapframe *tf);

@@ -144,32 +144,13 @@ static const char *const exc_names[16] = {
 	"load page fault", "", "store page fault",
 };
 
-/* A copy routine (under SUM) touched a program page for the first time
- * (demand-zero) or wrote a copy-on-write one: the page is made ready and
- * the copy goes on. A fault in rv_user_copy it cannot serve makes the copy
- * fail (rv_trap_kernel). Any other kernel fault is a bug. */
-static bool user_access(const struct trapframe *tf)
-{
-	bool page = tf->scause == EXC_LOAD_PAGE || tf->scause == EXC_STORE_PAGE;
-
-	if (!page || tf->stval >= USER_MAX || !(tf->sstatus & SSTATUS_SUM))
-		return false;
-	return mm_fill_zero(tf->stval) ||
-	       (tf->scause == EXC_STORE_PAGE && mm_cow_fault(tf->stval));
-}
-
+/* Traps of the kernel itself. The kernel never touches program memory by
+ * its addresses (mm_copy_user goes through the direct map), so the only
+ * one expected is the seed CSR's probe; any other is a bug. */
 void rv_trap_kernel(struct trapframe *tf)
 {
 	uint64_t c = tf->scause;
 
-	if (user_access(tf))
-		return;
-	if ((c == EXC_LOAD_PAGE || c == EXC_STORE_PAGE || c == EXC_LOAD_ACCESS ||
-	     c == EXC_STORE_ACCESS) && tf->stval < USER_MAX &&
-	    tf->regs[0] >= (uint64_t)rv_user_copy_start && tf->regs[0] < (uint64_t)rv_user_copy_end) {
-		tf->regs[0] = (uint64_t)rv_user_copy_fixup; /* the copy fails, the kernel goes on */
-		return;
-	}
 	if (c == EXC_ILLEGAL && tf->regs[0] == (uint64_t)rv_seed_insn) {
 		tf->regs[10] = SEED_DEAD; /* a0: no entropy source here */
 		tf->regs[0] += 4;
