@@ -20,7 +20,12 @@ int hal_copy_from_user(void *dst, const void __user *src, size_t n)
 
 int hal_copy_to_user(void __user *dst, const void *src, size_t n)
 {
-	return mm_copy_user((void *)src, (uint64_t)dst, n, true);
+	int r = mm_copy_user((void *)src, (uint64_t)dst, n, true);
+
+	/* The bytes may be code the program runs next (a page-in, exec's
+	 * segments): the hart's instruction fetches must see them. */
+	__asm__ volatile("fence.i" ::: "memory");
+	return r;
 }
 
 /* The kernel is built without FP, so the program's FP registers stay live
