@@ -95,6 +95,24 @@ high_start:
 	sd s6, 176(b); sd s7, 184(b); sd s8, 192(b); sd s9, 200(b); sd s10, 208(b); \
 	sd s11, 216(b); sd t3, 224(b); sd t4, 232(b); sd t5, 240(b); sd t6, 248(b)
 
+/* Every register but sp from the trap frame at sp, then sp, then sret. */
+#define RESTORE_GPRS_SRET \
+	ld ra, 8(sp);  ld gp, 24(sp);  ld tp, 32(sp);  ld t0, 40(sp);  ld t1, 48(sp);  \
+	ld t2, 56(sp); ld s0, 64(sp);  ld s1, 72(sp);  ld a0, 80(sp);  ld a1, 88(sp);  \
+	ld a2, 96(sp); ld a3, 104(sp); ld a4, 112(sp); ld a5, 120(sp); ld a6, 128(sp); \
+	ld a7, 136(sp); ld s2, 144(sp); ld s3, 152(sp); ld s4, 160(sp); ld s5, 168(sp); \
+	ld s6, 176(sp); ld s7, 184(sp); ld s8, 192(sp); ld s9, 200(sp); ld s10, 208(sp); \
+	ld s11, 216(sp); ld t3, 224(sp); ld t4, 232(sp); ld t5, 240(sp); ld t6, 248(sp); \
+	ld sp, 16(sp); \
+	sret
+
+/* The trap's CSRs into the frame at sp (t0 is saved already). */
+#define SAVE_TRAP_CSRS \
+	csrr t0, sepc;    sd t0, 0(sp); \
+	csrr t0, sstatus; sd t0, TF_SSTATUS(sp); \
+	csrr t0, scause;  sd t0, TF_SCAUSE(sp); \
+	csrr t0, stval;   sd t0, TF_STVAL(sp)
+
 	.balign 4
 	.globl trap_entry
 trap_entry:
@@ -106,14 +124,7 @@ trap_entry:
 	csrr t0, sscratch
 	sd t0, 16(sp)
 	csrw sscratch, zero
-	csrr t0, sepc
-	sd t0, 0(sp)
-	csrr t0, sstatus
-	sd t0, TF_SSTATUS(sp)
-	csrr t0, scause
-	sd t0, TF_SCAUSE(sp)
-	csrr t0, stval
-	sd t0, TF_STVAL(sp)
+	SAVE_TRAP_CSRS
 	mv fp, zero
 	mv a0, sp
 	call rv_trap_user
@@ -126,27 +137,13 @@ from_kernel:
 	SAVE_GPRS(sp)
 	addi t0, sp, TF_SIZE
 	sd t0, 16(sp)
-	csrr t0, sepc
-	sd t0, 0(sp)
-	csrr t0, sstatus
-	sd t0, TF_SSTATUS(sp)
-	csrr t0, scause
-	sd t0, TF_SCAUSE(sp)
-	csrr t0, stval
-	sd t0, TF_STVAL(sp)
+	SAVE_TRAP_CSRS
 	mv a0, sp
 	call rv_trap_kernel
 	/* handled (rv_trap_kernel panics otherwise): back to the kernel code */
 	ld t0, 0(sp)
 	csrw sepc, t0
-	ld ra, 8(sp);  ld gp, 24(sp);  ld tp, 32(sp);  ld t0, 40(sp);  ld t1, 48(sp)
-	ld t2, 56(sp); ld s0, 64(sp);  ld s1, 72(sp);  ld a0, 80(sp);  ld a1, 88(sp)
-	ld a2, 96(sp); ld a3, 104(sp); ld a4, 112(sp); ld a5, 120(sp); ld a6, 128(sp)
-	ld a7, 136(sp); ld s2, 144(sp); ld s3, 152(sp); ld s4, 160(sp); ld s5, 168(sp)
-	ld s6, 176(sp); ld s7, 184(sp); ld s8, 192(sp); ld s9, 200(sp); ld s10, 208(sp)
-	ld s11, 216(sp); ld t3, 224(sp); ld t4, 232(sp); ld t5, 240(sp); ld t6, 248(sp)
-	ld sp, 16(sp)
-	sret
+	RESTORE_GPRS_SRET
 
 /* void trap_return(struct trapframe *tf): to U-mode with tf's registers.
  * The previous mode is always U, interrupts come on with sret, and the
@@ -165,14 +162,7 @@ trap_return:
 	la t0, kstack_top
 	ld t0, 0(t0)
 	csrw sscratch, t0
-	ld ra, 8(sp);  ld gp, 24(sp);  ld tp, 32(sp);  ld t0, 40(sp);  ld t1, 48(sp)
-	ld t2, 56(sp); ld s0, 64(sp);  ld s1, 72(sp);  ld a0, 80(sp);  ld a1, 88(sp)
-	ld a2, 96(sp); ld a3, 104(sp); ld a4, 112(sp); ld a5, 120(sp); ld a6, 128(sp)
-	ld a7, 136(sp); ld s2, 144(sp); ld s3, 152(sp); ld s4, 160(sp); ld s5, 168(sp)
-	ld s6, 176(sp); ld s7, 184(sp); ld s8, 192(sp); ld s9, 200(sp); ld s10, 208(sp)
-	ld s11, 216(sp); ld t3, 224(sp); ld t4, 232(sp); ld t5, 240(sp); ld t6, 248(sp)
-	ld sp, 16(sp)
-	sret
+	RESTORE_GPRS_SRET
 
 /* void switch_stack(uint64_t *save_sp, uint64_t sp): saves the callee-saved
  * registers on this stack, parks it, and resumes the one at sp (sched.c). */
